@@ -1,0 +1,37 @@
+// The HTTP application: JSON in, JSON or problem+json out, every route declared in one list.
+import express, { type Express } from 'express';
+import type { ApiDeps } from './deps';
+import { openApiDocument } from './http/openapi';
+import { notFound, problemHandler } from './http/problem';
+import { mountRoutes, type Route } from './http/routes';
+import { systemRoutes } from './system/routes';
+import { ticketRoutes } from './tickets/routes';
+
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+export function createApp(deps: ApiDeps): Express {
+  const secret = deps.config.jwtSecret;
+  if (!secret) throw new Error('AUTH_JWT_SECRET is required');
+
+  let document: unknown;
+  const routes: Route[] = [...systemRoutes(deps, () => (document ??= openApiDocument(routes, { title: 'Support tickets API', version: '0.1.0' }))), ...ticketRoutes(deps)];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+  const router = express.Router();
+  mountRoutes(router, routes, secret);
+  app.use(router);
+  app.use((_req, _res, next) => next(notFound('route')));
+  app.use(problemHandler(deps.logger));
+  return app;
+}

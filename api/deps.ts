@@ -1,0 +1,16 @@
+// What the HTTP layer needs from the outside world, passed in so tests use the real servers they started.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import type { Database } from '../platform/mongo';
+import type { TicketStore } from '../store/tickets';
+import type { TicketDesk } from './tickets/desk';
+
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  temporal: Client;
+  db: Database;
+  tickets: TicketStore;
+  desk: TicketDesk;
+}

@@ -1,0 +1,41 @@
+// Bearer JWTs (HS256 with AUTH_JWT_SECRET) → the caller's Principal (SPEC §16).
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { ROLES, type Principal } from '../../domain/roles';
+import { unauthorized } from './problem';
+
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(200),
+  role: z.enum(ROLES),
+  name: z.string().max(200).optional(),
+  email: z.string().max(320).optional(),
+  groups: z.array(z.string().max(100)).max(100).optional(),
+});
+
+export function authenticate(header: string | undefined, secret: string): Principal {
+  if (!header) throw unauthorized('an Authorization: Bearer <token> header is required');
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
+  let payload: unknown;
+  try {
+    // Pinning the algorithm refuses alg "none" and any key confusion.
+    payload = jwt.verify(match[1]!, secret, { algorithms: ['HS256'] });
+  } catch (err) {
+    throw unauthorized(err instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is not valid');
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthorized('the token lacks a valid sub or role claim');
+  return { ...claims.data, groups: claims.data.groups ?? [] };
+}
+
+export interface TokenClaims {
+  sub: string;
+  role: Principal['role'];
+  name?: string;
+  email?: string;
+  groups?: string[];
+}
+
+export function mintToken(claims: TokenClaims, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn });
+}

@@ -1,0 +1,40 @@
+// Entry point: `npm run api` serves the HTTP API against servers already running.
+import type { Server } from 'node:http';
+import { loadConfig } from '../platform/config';
+import { exitWithParent } from '../platform/lifecycle';
+import { createLogger } from '../platform/logger';
+import { connectDatabase } from '../platform/mongo';
+import { connectTemporal } from '../platform/temporal';
+import { TicketStore } from '../store/tickets';
+import { createApp } from './app';
+import { TicketDesk } from './tickets/desk';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('api', config.logLevel);
+  if (!config.jwtSecret) {
+    logger.fatal('AUTH_JWT_SECRET is not set: the API will not start without a secret to verify tokens (npm start creates a development one)');
+    process.exit(1);
+  }
+  exitWithParent();
+  const [db, temporal] = await Promise.all([connectDatabase(config.mongodbUri), connectTemporal(config)]);
+  const tickets = new TicketStore(db.models);
+  const desk = new TicketDesk(temporal, config.taskQueue, tickets);
+  const app = createApp({ config, logger, temporal, db, tickets, desk });
+  const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'api ready'));
+
+  const shutdown = () => {
+    logger.info('api stopping');
+    server.close(() => {
+      void Promise.all([db.close(), temporal.connection.close()]).then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

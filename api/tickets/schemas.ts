@@ -1,0 +1,95 @@
+// Request and response shapes of the ticket routes (SPEC §16). They validate input and document the API.
+import { z } from 'zod';
+import { CHANNELS, IMPACTS, PRIORITIES, STATUSES, TIERS, URGENCIES, type Ticket } from '../../domain/ticket';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const ticketIdParam = z.object({ id: z.string().regex(/^[0-9A-Z]{10}$/, 'must be a ticket id such as 7K2XQ9MPA4') });
+
+const attachment = z.object({
+  name: text(255),
+  type: text(100),
+  size: z.number().int().min(0).max(1_000_000_000),
+  location: text(2048),
+});
+
+const fieldValue = z.union([z.string().max(5000), z.number(), z.boolean()]);
+
+const person = z.object({
+  id: text(200),
+  name: text(200).optional(),
+  email: z.email().max(320).optional(),
+});
+
+export const createTicketBody = z.strictObject({
+  title: text(200),
+  description: text(20_000),
+  channel: z.enum(['portal', 'chat', 'phone', 'api']),
+  productLine: text(100),
+  module: text(100).optional(),
+  problemType: text(100),
+  impact: z.enum(IMPACTS).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  fields: z.record(z.string().max(100), fieldValue).default({}),
+  attachments: z.array(attachment).max(20).default([]),
+  /** Agents and supervisors taking a ticket on someone's behalf (phone, chat) name the requester. */
+  requester: person.optional(),
+});
+export type CreateTicketBody = z.infer<typeof createTicketBody>;
+
+export const idempotencyKeyHeader = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+const iso = z.string().describe('ISO 8601 UTC timestamp');
+
+export const ticketResource = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(STATUSES),
+  priority: z.enum(PRIORITIES),
+  impact: z.enum(IMPACTS),
+  urgency: z.enum(URGENCIES),
+  channel: z.enum(CHANNELS),
+  productLine: z.string(),
+  module: z.string().nullable(),
+  problemType: z.string(),
+  fields: z.record(z.string(), fieldValue),
+  attachments: z.array(attachment),
+  requester: z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional() }),
+  assignment: z.object({ group: z.string().nullable(), agent: z.string().nullable() }),
+  tier: z.union(TIERS.map((t) => z.literal(t))),
+  collaborators: z.array(z.string()),
+  sla: z.object({
+    policyId: z.string().nullable(),
+    responseDue: iso.nullable(),
+    resolutionDue: iso.nullable(),
+    firstRespondedAt: iso.nullable(),
+    responseBreached: z.boolean(),
+    resolutionBreached: z.boolean(),
+    paused: z.boolean(),
+  }),
+  suggestions: z.array(z.object({ articleId: z.string(), title: z.string(), score: z.number() })),
+  reopenCount: z.number().int(),
+  resolution: z
+    .object({
+      summary: z.string(),
+      rootCause: z.string(),
+      steps: z.string(),
+      kbArticleId: z.string().nullable(),
+      newKnowledge: z.boolean(),
+      resolvedBy: z.string(),
+      resolvedAt: iso,
+    })
+    .nullable(),
+  csat: z.object({ score: z.number().int(), comment: z.string().nullable(), at: iso }).nullable(),
+  createdAt: iso,
+  updatedAt: iso,
+  closedAt: iso.nullable(),
+  version: z.number().int(),
+  temporal: z.object({ workflowId: z.string(), uiUrl: z.string() }),
+});
+
+// Fails to compile if the resource and the domain's Ticket drift apart.
+export type TicketResource = z.infer<typeof ticketResource>;
+const _sameShape: (t: Ticket) => Omit<TicketResource, 'temporal'> = (t) => t;
+void _sameShape;

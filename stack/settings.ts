@@ -1,0 +1,45 @@
+// Where the local stack listens and keeps its data. Ports follow the SPEC §17 variables, so pointing
+// TEMPORAL_ADDRESS or MONGODB_URI elsewhere uses that server instead of starting one.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../platform/config';
+import { ROOT } from './tools';
+
+export const DATA_DIR = path.join(ROOT, '.data');
+const SECRET_FILE = path.join(DATA_DIR, 'dev-secret');
+
+export function localSettings(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(env);
+  const temporalPort = portOf(config.temporalAddress, 7233);
+  const uiPort = Number(env.TEMPORAL_UI_PORT || temporalPort + 1000);
+  return {
+    temporalAddress: config.temporalAddress,
+    temporalPort,
+    uiPort,
+    uiUrl: env.TEMPORAL_UI_URL || `http://127.0.0.1:${uiPort}`,
+    namespace: config.temporalNamespace,
+    mongodbUri: config.mongodbUri,
+    mongoPort: portOf(new URL(config.mongodbUri).host, 27017),
+    postgresPort: Number(env.LOCAL_POSTGRES_PORT || 5433),
+  };
+}
+
+function portOf(hostPort: string, fallback: number): number {
+  const port = Number(hostPort.split(':').pop());
+  return Number.isInteger(port) && port > 0 ? port : fallback;
+}
+
+/** The development secret `npm start` signs tokens with: made once, kept in .data/ so tokens survive restarts. */
+export function developmentSecret(): string {
+  if (existsSync(SECRET_FILE)) return readFileSync(SECRET_FILE, 'utf8').trim();
+  mkdirSync(DATA_DIR, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(SECRET_FILE, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** The secret a token should be signed with here: the environment's, else the development one if it exists. */
+export function tokenSecret(): string | undefined {
+  return process.env.AUTH_JWT_SECRET || (existsSync(SECRET_FILE) ? readFileSync(SECRET_FILE, 'utf8').trim() : undefined);
+}

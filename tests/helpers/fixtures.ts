@@ -1,0 +1,33 @@
+// Realistic intake data for tests.
+import type { TicketIntake } from '../../domain/ticket';
+import { newTicketId } from '../../api/tickets/ids';
+
+export function vpnIntake(overrides: Partial<TicketIntake> = {}): TicketIntake {
+  return {
+    id: newTicketId(),
+    title: 'VPN drops every hour',
+    description: 'Since Monday the VPN client disconnects about every hour and needs a restart.',
+    channel: 'portal',
+    productLine: 'network',
+    module: 'vpn',
+    problemType: 'incident',
+    impact: 'significant',
+    urgency: 'high',
+    fields: { os: 'Windows 11', since: '2026-11-23' },
+    attachments: [{ name: 'vpn.log', type: 'text/plain', size: 2048, location: 's3://attachments/vpn.log' }],
+    requester: { id: 'alice', name: 'Alice Martin', email: 'alice@example.com' },
+    ...overrides,
+  };
+}
+
+export const createTicketBody = {
+  title: 'VPN drops every hour',
+  description: 'Since Monday the VPN client disconnects about every hour and needs a restart.',
+  channel: 'portal',
+  productLine: 'network',
+  module: 'vpn',
+  problemType: 'incident',
+  impact: 'significant',
+  urgency: 'high',
+  fields: { os: 'Windows 11' },
+};

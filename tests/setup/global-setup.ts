@@ -1,0 +1,47 @@
+// Starts a private Temporal dev server, PostgreSQL and FerretDB on free ports (never those of `npm start`),
+// bundles the workflows once, and tells the suites where everything is through environment variables.
+import { createWriteStream, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { freePort } from '../../stack/processes';
+import { startStack } from '../../stack/stack';
+import { ensureTools, toolPaths } from '../../stack/tools';
+
+export default async function globalSetup(): Promise<void> {
+  await ensureTools({ forTests: true });
+  const dir = mkdtempSync(path.join(tmpdir(), 'support-tests-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as its own user when tests run as root
+  const log = createWriteStream(path.join(dir, 'servers.log'));
+  const [temporalPort, mongoPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort()]);
+
+  const [stack, bundle] = await Promise.all([
+    startStack({
+      dataDir: dir,
+      temporal: { port: temporalPort, uiPort: null, persistent: false, namespace: 'default' },
+      mongo: { port: mongoPort, postgresPort, durable: false },
+      log: (source, line) => log.write(`[${source}] ${line}\n`),
+    }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+  ]);
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  Object.assign(process.env, {
+    TEST_DIR: dir,
+    TEST_TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEST_MONGO_URL: `mongodb://127.0.0.1:${mongoPort}`,
+    TEST_WORKFLOW_BUNDLE: bundlePath,
+    TEST_TIME_SKIPPING_SERVER: toolPaths.testServer,
+  });
+  (globalThis as { __testStack?: unknown }).__testStack = { stack, log, dir };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

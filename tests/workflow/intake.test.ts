@@ -1,0 +1,74 @@
+// The ticket workflow on the real dev server, driven through the Temporal client as the API drives it.
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ticketWorkflowId } from '../../domain/ticket';
+import { currentTicket, ticketOpened, WORKFLOW_TYPE, type IntakeRequest } from '../../workflows/definitions';
+import { TicketPriority, TicketStatus, ProductLine, EscalationTier, SlaBreached } from '../../workflows/search-attributes';
+import { startDesk, type TestDesk } from '../helpers/desk';
+import { vpnIntake } from '../helpers/fixtures';
+
+let desk: TestDesk;
+beforeAll(async () => {
+  desk = await startDesk('wf-intake', { api: false });
+});
+afterAll(() => desk.close());
+
+function open(intake = vpnIntake(), request: IntakeRequest = { requestId: 'r1', fingerprint: 'f1' }, update: IntakeRequest = request) {
+  return desk.client.workflow.executeUpdateWithStart(ticketOpened, {
+    args: [update],
+    startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPE, {
+      workflowId: ticketWorkflowId(intake.id),
+      taskQueue: desk.config.taskQueue,
+      args: [{ intake, request }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  });
+}
+
+describe('ticket intake', () => {
+  it('classifies the ticket, records it in MongoDB and answers only once it is recorded', async () => {
+    const intake = vpnIntake();
+    const { ticket, created } = await open(intake);
+
+    expect(created).toBe(true);
+    expect(ticket).toMatchObject({ id: intake.id, status: 'new', priority: 'P1', tier: 1, version: 1, requester: intake.requester });
+    const stored = await desk.tickets.findById(intake.id);
+    expect(stored).toEqual(ticket);
+    const events = await desk.db.models.Timeline.find({ ticketId: intake.id }).lean();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ _id: `${intake.id}:1`, seq: 1, type: 'created', visibility: 'public', actor: { id: 'alice', role: 'requester' } });
+  });
+
+  it('sets the search attributes a supervisor filters by', async () => {
+    const intake = vpnIntake({ impact: 'extensive', urgency: 'critical', productLine: 'payments' });
+    await open(intake);
+    const description = await desk.client.workflow.getHandle(ticketWorkflowId(intake.id)).describe();
+    const attributes = description.typedSearchAttributes;
+    expect(attributes.get(TicketStatus)).toBe('new');
+    expect(attributes.get(TicketPriority)).toBe('P0');
+    expect(attributes.get(ProductLine)).toBe('payments');
+    expect(attributes.get(EscalationTier)).toBe(1);
+    expect(attributes.get(SlaBreached)).toBe(false);
+  });
+
+  it('answers a repeated request with the original ticket and refuses the same id for a different request', async () => {
+    const intake = vpnIntake();
+    const first = await open(intake, { requestId: 'r1', fingerprint: 'same' });
+    const repeat = await open(intake, { requestId: 'r1', fingerprint: 'same' }, { requestId: 'r2', fingerprint: 'same' });
+    expect(repeat.created).toBe(false);
+    expect(repeat.ticket).toEqual(first.ticket);
+
+    const refused = open(intake, { requestId: 'r1', fingerprint: 'same' }, { requestId: 'r3', fingerprint: 'other' });
+    await expect(refused).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = await refused.catch((err: WorkflowUpdateFailedError) => err.cause);
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe('IdempotencyKeyReused');
+  });
+
+  it('answers the ticket query with its live state', async () => {
+    const intake = vpnIntake({ impact: 'minor', urgency: 'low' });
+    await open(intake);
+    const live = await desk.client.workflow.getHandle(ticketWorkflowId(intake.id)).query(currentTicket);
+    expect(live).toMatchObject({ id: intake.id, priority: 'P3', status: 'new' });
+  });
+});

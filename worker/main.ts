@@ -1,0 +1,38 @@
+// Entry point: `npm run worker` runs one worker process against servers already running.
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../platform/config';
+import { exitWithParent } from '../platform/lifecycle';
+import { createLogger } from '../platform/logger';
+import { connectDatabase, syncIndexes } from '../platform/mongo';
+import { TicketStore } from '../store/tickets';
+import { createTicketWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('worker', config.logLevel);
+  // The SDK's own log lines join ours as JSON; its routine INFO chatter (bundle sizes) stays out.
+  Runtime.install({
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => logger[level === 'ERROR' ? 'error' : 'warn'](meta ?? {}, message)),
+  });
+  exitWithParent();
+  const db = await connectDatabase(config.mongodbUri);
+  await syncIndexes(db);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await createTicketWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    deps: { tickets: new TicketStore(db.models), logger },
+  });
+  logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker ready');
+  // Runs until SIGINT or SIGTERM, then finishes the tasks in hand.
+  await worker.run();
+  await connection.close();
+  await db.close();
+  logger.info('worker stopped');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

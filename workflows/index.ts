@@ -1,0 +1,2 @@
+// The worker bundles this module: it exports every workflow type the task queue serves.
+export { ticketWorkflow } from './ticket';
