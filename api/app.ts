@@ -4,7 +4,10 @@ import type { ApiDeps } from './deps';
 import { openApiDocument } from './http/openapi';
 import { notFound, problemHandler } from './http/problem';
 import { mountRoutes, type Route } from './http/routes';
+import { adminRoutes } from './admin/routes';
+import { emailRoutes } from './channels/email';
 import { systemRoutes } from './system/routes';
+import { ticketActions } from './tickets/actions';
 import { ticketRoutes } from './tickets/routes';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -14,7 +17,13 @@ export function createApp(deps: ApiDeps): Express {
   if (!secret) throw new Error('AUTH_JWT_SECRET is required');
 
   let document: unknown;
-  const routes: Route[] = [...systemRoutes(deps, () => (document ??= openApiDocument(routes, { title: 'Support tickets API', version: '0.1.0' }))), ...ticketRoutes(deps)];
+  const routes: Route[] = [
+    ...systemRoutes(deps, () => (document ??= openApiDocument(routes, { title: 'Support tickets API', version: '0.1.0' }))),
+    ...ticketRoutes(deps),
+    ...ticketActions(deps),
+    ...emailRoutes(deps),
+    ...adminRoutes(deps),
+  ];
 
   const app = express();
   app.disable('x-powered-by');

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { Database } from '../platform/mongo';
+import type { DeskConfigStore } from '../store/desk-config';
 import type { TicketStore } from '../store/tickets';
 import type { TicketDesk } from './tickets/desk';
 
@@ -12,5 +13,6 @@ export interface ApiDeps {
   temporal: Client;
   db: Database;
   tickets: TicketStore;
+  deskConfig: DeskConfigStore;
   desk: TicketDesk;
 }

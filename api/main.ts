@@ -5,6 +5,7 @@ import { exitWithParent } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase } from '../platform/mongo';
 import { connectTemporal } from '../platform/temporal';
+import { DeskConfigStore } from '../store/desk-config';
 import { TicketStore } from '../store/tickets';
 import { createApp } from './app';
 import { TicketDesk } from './tickets/desk';
@@ -19,8 +20,8 @@ async function main(): Promise<void> {
   exitWithParent();
   const [db, temporal] = await Promise.all([connectDatabase(config.mongodbUri), connectTemporal(config)]);
   const tickets = new TicketStore(db.models);
-  const desk = new TicketDesk(temporal, config.taskQueue, tickets);
-  const app = createApp({ config, logger, temporal, db, tickets, desk });
+  const desk = new TicketDesk(temporal, config.taskQueue, tickets, { confirmationWindowMs: config.confirmationWindowMs });
+  const app = createApp({ config, logger, temporal, db, tickets, deskConfig: new DeskConfigStore(db.models), desk });
   const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'api ready'));
 
   const shutdown = () => {

@@ -39,6 +39,7 @@ export function openTicket(intake: TicketIntake, at: string): Ticket {
     createdAt: at,
     updatedAt: at,
     closedAt: null,
-    version: 1,
+    requiredSkills: [],
+    version: 0,
   };
 }

@@ -12,6 +12,15 @@ export interface Principal {
   groups: string[];
 }
 
+/** A requester is known by their id, or by their email for tickets that arrived by email. */
+export function isRequesterOf(who: Principal, ticket: Pick<Ticket, 'requester'>): boolean {
+  if (ticket.requester.id === who.sub) return true;
+  return !!who.email && !!ticket.requester.email && who.email.toLowerCase() === ticket.requester.email.toLowerCase();
+}
+
+/** Staff roles work on tickets; requesters only ask. */
+export const isStaff = (who: Pick<Principal, 'role'>) => who.role !== 'requester';
+
 /** Requesters see their own tickets, agents their groups' tickets and those they work on, supervisors and admins all. */
 export function canViewTicket(who: Principal, ticket: Pick<Ticket, 'requester' | 'assignment' | 'collaborators'>): boolean {
   switch (who.role) {
@@ -19,7 +28,7 @@ export function canViewTicket(who: Principal, ticket: Pick<Ticket, 'requester' |
     case 'admin':
       return true;
     case 'requester':
-      return ticket.requester.id === who.sub;
+      return isRequesterOf(who, ticket);
     case 'agent':
       return (
         ticket.assignment.agent === who.sub ||

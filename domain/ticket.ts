@@ -96,6 +96,8 @@ export interface Ticket {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** Skills an agent needs for this ticket, from the routing rule that placed it. */
+  requiredSkills: string[];
   /** Increments with every change the workflow makes; stale writes never overwrite newer ones. */
   version: number;
 }
@@ -114,6 +116,8 @@ export interface TicketIntake {
   fields: Record<string, FieldValue>;
   attachments: Attachment[];
   requester: Person;
+  /** Facts the template wants that the channel could not collect (email); the desk asks for them. */
+  missingFacts?: string[];
 }
 
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'triage', 'assigned', 'in_progress', 'waiting_on_customer', 'resolved'];

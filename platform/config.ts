@@ -9,6 +9,8 @@ export interface Config {
   port: number;
   jwtSecret: string | undefined;
   logLevel: string;
+  /** How long a requester has to confirm a resolution (SPEC §10); CONFIRMATION_WINDOW like "3d", "12h", "90s". */
+  confirmationWindowMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -21,7 +23,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: parsePort(env.PORT, 3000),
     jwtSecret: env.AUTH_JWT_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    confirmationWindowMs: parseDuration(env.CONFIRMATION_WINDOW || '3d', 'CONFIRMATION_WINDOW'),
   };
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "3d", "12h", "15min", "90s", "500ms" → milliseconds. */
+export function parseDuration(value: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)$/.exec(value.trim());
+  if (!match) throw new Error(`${name} must be a duration such as 3d, 12h, 15min or 90s, got "${value}"`);
+  return Math.round(Number(match[1]) * UNITS[match[2]!]!);
 }
 
 function parsePort(value: string | undefined, fallback: number): number {

@@ -1,11 +1,19 @@
-// Prepares an empty database for `npm start`: indexes now, a usable demo desk as the product grows.
+// Prepares the database for `npm start`: indexes, and on an empty database the demo desk.
 import { connectDatabase, syncIndexes } from '../platform/mongo';
+import { DeskConfigStore } from '../store/desk-config';
+import { demoAgents, demoGroups, demoRoutingRules, demoTemplates } from './demo-desk';
 
 export async function seedIfEmpty(mongodbUri: string, log: (line: string) => void): Promise<void> {
   const db = await connectDatabase(mongodbUri);
   try {
     await syncIndexes(db);
-    log('database indexes are in place');
+    if ((await db.models.Group.countDocuments()) > 0) return;
+    const desk = new DeskConfigStore(db.models);
+    await desk.replaceGroups(demoGroups);
+    await desk.replaceAgents(demoAgents);
+    await desk.replaceRoutingRules(demoRoutingRules);
+    await desk.replaceTemplates(demoTemplates);
+    log(`seeded the demo desk: ${demoGroups.length} groups, ${demoAgents.length} agents, ${demoRoutingRules.length} routing rules, ${demoTemplates.length} templates`);
   } finally {
     await db.close();
   }

@@ -1,13 +1,37 @@
 // MongoDB collections of the product, as Mongoose models bound to one connection.
 // Only features FerretDB v1 supports are used (SPEC §18): plain and unique compound indexes, no TTL or partial ones.
 import { Schema, type Connection } from 'mongoose';
+import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+import type { Notification } from '../domain/notifications';
 import { CHANNELS, IMPACTS, PRIORITIES, STATUSES, URGENCIES, type Ticket } from '../domain/ticket';
 import type { TimelineEvent } from '../domain/timeline';
 
 export type TicketDocument = Omit<Ticket, 'id'> & { _id: string };
 export type TimelineDocument = TimelineEvent & { _id: string };
+export type GroupDocument = Omit<Group, 'id'> & { _id: string };
+export type AgentDocument = Omit<Agent, 'id'> & { _id: string };
+export type RoutingRuleDocument = Omit<RoutingRule, 'id'> & { _id: string; order: number };
+export type TemplateDocument = Omit<Template, 'problemType'> & { _id: string };
+/** Dispatch's view of an agent's work: the open tickets they hold, changed by compare-and-set on `version`. */
+export interface AgentLoadDocument {
+  _id: string;
+  open: string[];
+  lastAssignedAt: string | null;
+  version: number;
+}
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export type OutboxDocument = Omit<Notification, 'id'> & {
+  _id: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  claimedAt: string | null;
+  sentAt: string | null;
+  lastError: string | null;
+};
 
 const { Mixed } = Schema.Types;
+const options = (collection: string) => ({ collection, versionKey: false as const, minimize: false, strict: 'throw' as const });
 
 const ticketSchema = new Schema<TicketDocument>(
   {
@@ -36,9 +60,10 @@ const ticketSchema = new Schema<TicketDocument>(
     createdAt: { type: String, required: true },
     updatedAt: { type: String, required: true },
     closedAt: { type: String, default: null },
+    requiredSkills: { type: [String], default: [] },
     version: { type: Number, required: true },
   },
-  { collection: 'tickets', versionKey: false, minimize: false, strict: 'throw' },
+  options('tickets'),
 );
 ticketSchema.index({ 'requester.id': 1, createdAt: -1 });
 ticketSchema.index({ 'assignment.group': 1, createdAt: -1 });
@@ -55,14 +80,99 @@ const timelineSchema = new Schema<TimelineDocument>(
     visibility: { type: String, enum: ['public', 'internal'], required: true },
     data: { type: Mixed, default: {} },
   },
-  { collection: 'timeline', versionKey: false, minimize: false, strict: 'throw' },
+  options('timeline'),
 );
 timelineSchema.index({ ticketId: 1, seq: 1 }, { unique: true });
+
+const groupSchema = new Schema<GroupDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    tier: { type: Number, enum: [1, 2, 3], required: true },
+    escalationTarget: { type: String, default: null },
+  },
+  options('groups'),
+);
+
+const agentSchema = new Schema<AgentDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    email: { type: String },
+    groups: { type: [String], default: [] },
+    skills: { type: [String], default: [] },
+    available: { type: Boolean, default: true },
+  },
+  options('agents'),
+);
+agentSchema.index({ groups: 1 });
+
+const agentLoadSchema = new Schema<AgentLoadDocument>(
+  {
+    _id: { type: String, required: true },
+    open: { type: [String], default: [] },
+    lastAssignedAt: { type: String, default: null },
+    version: { type: Number, required: true },
+  },
+  options('agent_load'),
+);
+agentLoadSchema.index({ open: 1 });
+
+const routingRuleSchema = new Schema<RoutingRuleDocument>(
+  {
+    _id: { type: String, required: true },
+    order: { type: Number, required: true },
+    name: { type: String, required: true },
+    match: { type: Mixed, default: {} },
+    target: { type: String, required: true },
+    skills: { type: [String], default: [] },
+  },
+  options('routing_rules'),
+);
+
+const templateSchema = new Schema<TemplateDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    description: { type: String, default: '' },
+    fields: { type: Mixed, default: [] },
+    defaultImpact: { type: String, enum: IMPACTS },
+    defaultUrgency: { type: String, enum: URGENCIES },
+  },
+  options('templates'),
+);
+
+const outboxSchema = new Schema<OutboxDocument>(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    kind: { type: String, required: true },
+    to: { type: Mixed, required: true },
+    subject: { type: String, required: true },
+    body: { type: String, required: true },
+    at: { type: String, required: true },
+    status: { type: String, enum: ['pending', 'sending', 'sent', 'failed'], required: true },
+    attempts: { type: Number, required: true },
+    nextAttemptAt: { type: String, required: true },
+    claimedAt: { type: String, default: null },
+    sentAt: { type: String, default: null },
+    lastError: { type: String, default: null },
+  },
+  options('outbox'),
+);
+outboxSchema.index({ status: 1, nextAttemptAt: 1 });
+outboxSchema.index({ ticketId: 1 });
 
 export function bindModels(connection: Connection) {
   return {
     Ticket: connection.model<TicketDocument>('Ticket', ticketSchema),
     Timeline: connection.model<TimelineDocument>('Timeline', timelineSchema),
+    Group: connection.model<GroupDocument>('Group', groupSchema),
+    Agent: connection.model<AgentDocument>('Agent', agentSchema),
+    AgentLoad: connection.model<AgentLoadDocument>('AgentLoad', agentLoadSchema),
+    RoutingRule: connection.model<RoutingRuleDocument>('RoutingRule', routingRuleSchema),
+    Template: connection.model<TemplateDocument>('Template', templateSchema),
+    Outbox: connection.model<OutboxDocument>('Outbox', outboxSchema),
   };
 }
 

@@ -1,27 +1,67 @@
-// Reads and writes of ticket records. Activities write through here; the API reads through here.
+// Ticket records: the document, its timeline, its queued notifications and the agents' load.
+// Activities write through here (one idempotent step per change); the API reads through here.
+import type { Notification } from '../domain/notifications';
+import type { Principal } from '../domain/roles';
 import type { Ticket } from '../domain/ticket';
 import type { TimelineEvent } from '../domain/timeline';
 import type { Models, TicketDocument } from './models';
 
-/** One state change of a ticket: the ticket as it now stands and the events that led there. */
+/** One state change of a ticket: the ticket as it now stands and everything that goes with it. */
 export interface TicketChange {
   ticket: Ticket;
   events: TimelineEvent[];
+  notifications: Notification[];
+  /** Agents whose open-ticket load this change ends or (re)starts. */
+  load?: { release?: string[]; claim?: string[] };
 }
 
 export class TicketStore {
   constructor(private readonly models: Models) {}
 
-  /** Idempotent: events are keyed by ticket and sequence, and a ticket never goes back to an older version. */
-  async record({ ticket, events }: TicketChange): Promise<void> {
+  /**
+   * Idempotent, so a retry or a replay never duplicates anything: events and notifications are keyed by
+   * ticket and sequence, load changes are set operations, and a ticket never goes back to an older version.
+   * The ticket document is written last: its version says the whole change is stored.
+   */
+  async record({ ticket, events, notifications, load }: TicketChange): Promise<void> {
+    const writes: Promise<unknown>[] = [];
     if (events.length > 0) {
-      await this.models.Timeline.bulkWrite(
-        events.map((event) => ({
-          updateOne: { filter: { _id: `${event.ticketId}:${event.seq}` }, update: { $setOnInsert: event }, upsert: true },
-        })),
-        { ordered: false },
+      writes.push(
+        this.models.Timeline.bulkWrite(
+          events.map((event) => ({
+            updateOne: { filter: { _id: `${event.ticketId}:${event.seq}` }, update: { $setOnInsert: event }, upsert: true },
+          })),
+          { ordered: false },
+        ),
       );
     }
+    if (notifications.length > 0) {
+      writes.push(
+        this.models.Outbox.bulkWrite(
+          notifications.map(({ id, ...n }) => ({
+            updateOne: {
+              filter: { _id: id },
+              update: { $setOnInsert: { ...n, status: 'pending', attempts: 0, nextAttemptAt: n.at, claimedAt: null, sentAt: null, lastError: null } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        ),
+      );
+    }
+    for (const agent of load?.release ?? []) {
+      writes.push(this.models.AgentLoad.updateOne({ _id: agent }, { $pull: { open: ticket.id }, $inc: { version: 1 } }));
+    }
+    await Promise.all(writes);
+    // Claims after releases, so handing a ticket back to the same agent ends with it counted.
+    for (const agent of load?.claim ?? []) {
+      await this.models.AgentLoad.updateOne(
+        { _id: agent },
+        { $addToSet: { open: ticket.id }, $set: { lastAssignedAt: ticket.updatedAt }, $inc: { version: 1 } },
+        { upsert: true },
+      );
+    }
+
     const { id, ...fields } = ticket;
     try {
       await this.models.Ticket.updateOne({ _id: id, version: { $lt: ticket.version } }, { $set: fields }, { upsert: true });
@@ -35,12 +75,49 @@ export class TicketStore {
     const doc = await this.models.Ticket.findById(id).lean<TicketDocument>();
     return doc ? toTicket(doc) : null;
   }
+
+  /** Newest first; the cursor is the last item's (createdAt, id). */
+  async list(filter: Record<string, unknown>, page: { limit: number; after?: { createdAt: string; id: string } }): Promise<Ticket[]> {
+    const cursor = page.after
+      ? { $or: [{ createdAt: { $lt: page.after.createdAt } }, { createdAt: page.after.createdAt, _id: { $lt: page.after.id } }] }
+      : {};
+    const docs = await this.models.Ticket.find({ $and: [filter, cursor] })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(page.limit)
+      .lean<TicketDocument[]>();
+    return docs.map(toTicket);
+  }
+
+  async timeline(ticketId: string, options: { includeInternal: boolean; afterSeq: number; limit: number }): Promise<TimelineEvent[]> {
+    const docs = await this.models.Timeline.find({
+      ticketId,
+      seq: { $gt: options.afterSeq },
+      ...(options.includeInternal ? {} : { visibility: 'public' }),
+    })
+      .sort({ seq: 1 })
+      .limit(options.limit)
+      .lean();
+    return docs.map(({ _id, ...event }) => event);
+  }
+}
+
+/** The MongoDB filter for the tickets `canViewTicket` lets this caller see (kept in step by the e2e tests). */
+export function visibleTo(who: Principal): Record<string, unknown> {
+  switch (who.role) {
+    case 'supervisor':
+    case 'admin':
+      return {};
+    case 'requester':
+      return { $or: [{ 'requester.id': who.sub }, ...(who.email ? [{ 'requester.email': who.email.toLowerCase() }] : [])] };
+    case 'agent':
+      return { $or: [{ 'assignment.group': { $in: who.groups } }, { 'assignment.agent': who.sub }, { collaborators: who.sub }] };
+  }
 }
 
 export function toTicket({ _id, ...rest }: TicketDocument): Ticket {
   return { id: _id, ...rest };
 }
 
-function isDuplicateKey(err: unknown): boolean {
+export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }

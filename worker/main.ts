@@ -4,7 +4,11 @@ import { loadConfig } from '../platform/config';
 import { exitWithParent } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
+import { senderFromEnv } from '../platform/notifier';
+import { Dispatcher } from '../store/dispatcher';
+import { OutboxStore } from '../store/outbox';
 import { TicketStore } from '../store/tickets';
+import { OutboxRelay } from './outbox-relay';
 import { createTicketWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -22,11 +26,14 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: { tickets: new TicketStore(db.models), logger },
+    deps: { tickets: new TicketStore(db.models), dispatcher: new Dispatcher(db.models), logger },
   });
+  const relay = new OutboxRelay(new OutboxStore(db.models), senderFromEnv(process.env, logger), logger);
+  relay.start();
   logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker ready');
   // Runs until SIGINT or SIGTERM, then finishes the tasks in hand.
   await worker.run();
+  await relay.stop();
   await connection.close();
   await db.close();
   logger.info('worker stopped');

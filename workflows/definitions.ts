@@ -1,8 +1,22 @@
-// The ticket workflow's messages: what the API may send it and ask it.
+// The ticket workflow's messages: what the API may send it and ask it (SPEC §16).
+// Every change is an Update, so the caller learns whether the workflow accepted it and gets the result
+// only once the change is stored; refusals come back as typed failures the API maps to 404/409/422.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Ticket, TicketIntake } from '../domain/ticket';
+import type { Actor, TimelineEvent, Visibility } from '../domain/timeline';
+import type { TicketState } from './state';
 
 export const WORKFLOW_TYPE = 'ticketWorkflow';
+
+/** Desk-wide settings the API hands each new ticket; they stay fixed for that ticket's life. */
+export interface DeskSettings {
+  /** How long the requester has to confirm a resolution before it closes by itself (SPEC §10). */
+  confirmationWindowMs: number;
+}
+
+export const DEFAULT_SETTINGS: DeskSettings = {
+  confirmationWindowMs: 3 * 24 * 3600 * 1000,
+};
 
 /** Identifies one intake request, so a repeated submission is recognised and a reused key for another request refused. */
 export interface IntakeRequest {
@@ -10,10 +24,7 @@ export interface IntakeRequest {
   fingerprint: string;
 }
 
-export interface TicketWorkflowInput {
-  intake: TicketIntake;
-  request: IntakeRequest;
-}
+export type TicketWorkflowInput = { intake: TicketIntake; request: IntakeRequest; settings: DeskSettings } | { resume: TicketState };
 
 export interface OpenedTicket {
   ticket: Ticket;
@@ -21,7 +32,49 @@ export interface OpenedTicket {
   created: boolean;
 }
 
-/** Answers once the new ticket is recorded in MongoDB; sent together with the start. */
+/** What every change answers: the ticket as it now stands and the timeline events the change added. */
+export interface ChangeResult {
+  ticket: Ticket;
+  events: TimelineEvent[];
+}
+
+export interface Command {
+  actor: Actor;
+}
+export interface AssignCommand extends Command {
+  group?: string;
+  agent?: string;
+  reason?: string;
+}
+export interface CommentCommand extends Command {
+  body: string;
+  visibility: Visibility;
+  /** How it arrived, e.g. an email's Message-ID, kept on the timeline. */
+  source?: { channel: 'email'; messageId: string };
+}
+export interface StatusCommand extends Command {
+  status: 'in_progress' | 'waiting_on_customer';
+  reason?: string;
+}
+export interface ResolveCommand extends Command {
+  summary: string;
+  rootCause: string;
+  steps: string;
+  kbArticleId?: string;
+  newKnowledge?: boolean;
+}
+export interface ReasonCommand extends Command {
+  reason: string;
+}
+
+/** Answers once the new ticket is recorded and dispatched; sent together with the start. */
 export const ticketOpened = defineUpdate<OpenedTicket, [IntakeRequest]>('ticketOpened');
+export const assignTicket = defineUpdate<ChangeResult, [AssignCommand]>('assign');
+export const addComment = defineUpdate<ChangeResult, [CommentCommand]>('comment');
+export const changeStatus = defineUpdate<ChangeResult, [StatusCommand]>('changeStatus');
+export const resolveTicket = defineUpdate<ChangeResult, [ResolveCommand]>('resolve');
+export const confirmResolution = defineUpdate<ChangeResult, [Command]>('confirm');
+export const rejectResolution = defineUpdate<ChangeResult, [ReasonCommand]>('reject');
+export const cancelTicket = defineUpdate<ChangeResult, [ReasonCommand]>('cancel');
 
 export const currentTicket = defineQuery<Ticket>('ticket');

@@ -1,11 +1,17 @@
 // The API's side of the ticket workflows: start them, send them changes, map their refusals to HTTP.
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { TicketIntake } from '../../domain/ticket';
 import { ticketWorkflowId } from '../../domain/ticket';
 import type { TicketStore } from '../../store/tickets';
-import { ticketOpened, WORKFLOW_TYPE, type OpenedTicket } from '../../workflows/definitions';
+import { ticketOpened, WORKFLOW_TYPE, type ChangeResult, type DeskSettings, type OpenedTicket } from '../../workflows/definitions';
 import type { ticketWorkflow } from '../../workflows/ticket';
 import { conflict, HttpProblem, unprocessable } from '../http/problem';
 import { fingerprint } from './ids';
@@ -24,20 +30,19 @@ export class TicketDesk {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly tickets: TicketStore,
+    private readonly settings: DeskSettings,
   ) {}
 
   /** Starts the ticket's workflow, or finds the one a repeated request started; answers once the ticket is recorded. */
   async open(intake: TicketIntake, requestBody: unknown): Promise<OpenedTicket> {
-    const { id } = intake;
-    const intakeRequest = { requestId: randomUUID(), fingerprint: fingerprint(requestBody) };
-    const workflowId = ticketWorkflowId(id);
+    const request = { requestId: randomUUID(), fingerprint: fingerprint(requestBody) };
     try {
       return await this.client.workflow.executeUpdateWithStart(ticketOpened, {
-        args: [intakeRequest],
+        args: [request],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof ticketWorkflow>(WORKFLOW_TYPE, {
-          workflowId,
+          workflowId: ticketWorkflowId(intake.id),
           taskQueue: this.taskQueue,
-          args: [{ intake, request: intakeRequest }],
+          args: [{ intake, request, settings: this.settings }],
           workflowIdConflictPolicy: 'USE_EXISTING',
           // A finished ticket's id is never reused: a late repeat gets the recorded ticket instead.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -46,9 +51,22 @@ export class TicketDesk {
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const ticket = await this.tickets.findById(id);
+        const ticket = await this.tickets.findById(intake.id);
         if (ticket) return { ticket, created: false };
       }
+      throw refusalToProblem(err);
+    }
+  }
+
+  /**
+   * Sends one change to the ticket's workflow and waits until it is stored. With a request key (Idempotency-Key,
+   * an email's Message-ID) the update id is fixed, so Temporal answers a repeat with the first result.
+   */
+  async change<A extends [unknown, ...unknown[]]>(ticketId: string, update: UpdateDefinition<ChangeResult, A>, args: A, requestKey?: string): Promise<ChangeResult> {
+    const handle = this.client.workflow.getHandle(ticketWorkflowId(ticketId));
+    try {
+      return await handle.executeUpdate(update, { args, ...(requestKey ? { updateId: `${update.name}:${requestKey}` } : {}) });
+    } catch (err) {
       throw refusalToProblem(err);
     }
   }
@@ -61,6 +79,9 @@ export function refusalToProblem(err: unknown): unknown {
     if (status === 422) return unprocessable(err.cause.message);
     if (status) return new HttpProblem(status, err.cause.message);
   }
+  // The workflow has finished: the ticket is closed or cancelled and takes no more changes.
+  if (err instanceof WorkflowNotFoundError || /workflow execution already completed/i.test(String((err as Error)?.message))) {
+    return conflict('the ticket is closed and takes no more changes');
+  }
   return err;
 }
-

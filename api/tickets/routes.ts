@@ -1,27 +1,31 @@
-// Ticket routes: validate, authorize, hand over to the ticket's workflow (SPEC §16).
+// Ticket intake and reads (SPEC §16). Writes hand over to the ticket's workflow; reads come from MongoDB.
 import type { Principal } from '../../domain/roles';
-import { canViewTicket } from '../../domain/roles';
-import type { Person, Ticket } from '../../domain/ticket';
-import { ticketWorkflowId } from '../../domain/ticket';
+import { isStaff } from '../../domain/roles';
+import type { Person } from '../../domain/ticket';
+import { visibleTo } from '../../store/tickets';
 import type { ApiDeps } from '../deps';
-import { forbidden, notFound } from '../http/problem';
+import { badRequest, forbidden } from '../http/problem';
 import { defineRoute } from '../http/routes';
 import { newTicketId, ticketIdForKey } from './ids';
-import { createTicketBody, idempotencyKeyHeader, ticketIdParam, ticketResource, type CreateTicketBody, type TicketResource } from './schemas';
+import { applyTemplate, rejectProblems, templateFor } from './intake';
+import {
+  createTicketBody,
+  idempotencyKeyHeader,
+  listQuery,
+  ticketIdParam,
+  ticketList,
+  ticketResource,
+  timelineList,
+  timelineQuery,
+  type CreateTicketBody,
+} from './schemas';
+import { findVisible, presenter } from './view';
+import type { z } from 'zod';
 
-export function ticketRoutes({ desk, tickets, config }: ApiDeps) {
-  const present = (ticket: Ticket): TicketResource => {
-    const workflowId = ticketWorkflowId(ticket.id);
-    const uiUrl = `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
-    return { ...ticket, temporal: { workflowId, uiUrl } };
-  };
+const ANY_ROLE = ['requester', 'agent', 'supervisor', 'admin'] as const;
 
-  const findVisible = async (id: string, who: Principal): Promise<Ticket> => {
-    const ticket = await tickets.findById(id);
-    // Invisible and unknown look the same, so ids cannot be probed.
-    if (!ticket || !canViewTicket(who, ticket)) throw notFound('ticket');
-    return ticket;
-  };
+export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
+  const present = presenter(config);
 
   return [
     defineRoute<CreateTicketBody>({
@@ -29,20 +33,22 @@ export function ticketRoutes({ desk, tickets, config }: ApiDeps) {
       path: '/tickets',
       summary: 'Open a ticket (portal, chat, phone, api)',
       tags: ['tickets'],
-      roles: ['requester', 'agent', 'supervisor', 'admin'],
+      roles: ANY_ROLE,
       body: createTicketBody,
       headers: { 'Idempotency-Key': { description: 'Repeat a request safely: the same key returns the original ticket', schema: idempotencyKeyHeader } },
       responses: {
-        201: { description: 'The ticket was opened', schema: ticketResource },
+        201: { description: 'The ticket was opened and dispatched', schema: ticketResource },
         200: { description: 'A repeat of an earlier request: the original ticket', schema: ticketResource },
       },
       async handle({ body, principal, headers }) {
         const key = headers['Idempotency-Key'];
-        const { requester: onBehalfOf, ...intake } = body;
-        const opened = await desk.open(
-          { ...intake, id: key ? ticketIdForKey(principal.sub, key) : newTicketId(), requester: requesterOf(principal, onBehalfOf) },
-          body,
+        const { requester: onBehalfOf, ...draft } = body;
+        const { intake, problems } = applyTemplate(
+          { ...draft, id: key ? ticketIdForKey(principal.sub, key) : newTicketId(), requester: requesterOf(principal, onBehalfOf) },
+          await templateFor(deskConfig, body.problemType),
         );
+        rejectProblems(problems);
+        const opened = await desk.open(intake, body);
         return {
           status: opened.created ? 201 : 200,
           body: present(opened.ticket),
@@ -51,16 +57,62 @@ export function ticketRoutes({ desk, tickets, config }: ApiDeps) {
       },
     }),
 
+    defineRoute<undefined, z.infer<typeof listQuery>>({
+      method: 'get',
+      path: '/tickets',
+      summary: 'Tickets the caller may see, newest first',
+      tags: ['tickets'],
+      roles: ANY_ROLE,
+      query: listQuery,
+      responses: { 200: { description: 'A page of tickets', schema: ticketList } },
+      async handle({ query, principal }) {
+        const filter: Record<string, unknown>[] = [visibleTo(principal)];
+        if (query.status) filter.push({ status: { $in: query.status } });
+        if (query.priority) filter.push({ priority: { $in: query.priority } });
+        if (query.productLine) filter.push({ productLine: query.productLine });
+        if (query.group) filter.push({ 'assignment.group': query.group });
+        if (query.assignee) filter.push({ 'assignment.agent': query.assignee });
+        if (query.breached) {
+          const breached = [{ 'sla.responseBreached': true }, { 'sla.resolutionBreached': true }];
+          filter.push(query.breached === 'true' ? { $or: breached } : { 'sla.responseBreached': false, 'sla.resolutionBreached': false });
+        }
+        if (query.q) {
+          const pattern = { $regex: query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+          filter.push({ $or: [{ title: pattern }, { description: pattern }] });
+        }
+        const items = await tickets.list({ $and: filter }, { limit: query.limit, after: decodeCursor(query.cursor) });
+        const last = items[query.limit - 1];
+        return { status: 200, body: { items: items.map(present), nextCursor: last ? encodeCursor(last) : null } };
+      },
+    }),
+
     defineRoute<undefined, undefined, { id: string }>({
       method: 'get',
       path: '/tickets/{id}',
       summary: 'A ticket as it stands now',
       tags: ['tickets'],
-      roles: ['requester', 'agent', 'supervisor', 'admin'],
+      roles: ANY_ROLE,
       params: ticketIdParam,
       responses: { 200: { description: 'The ticket', schema: ticketResource }, 404: { description: 'Unknown or not visible' } },
       async handle({ params, principal }) {
-        return { status: 200, body: present(await findVisible(params.id, principal)) };
+        return { status: 200, body: present(await findVisible(tickets, params.id, principal)) };
+      },
+    }),
+
+    defineRoute<undefined, z.infer<typeof timelineQuery>, { id: string }>({
+      method: 'get',
+      path: '/tickets/{id}/timeline',
+      summary: 'The ticket’s event log, oldest first (requesters see public events only)',
+      tags: ['tickets'],
+      roles: ANY_ROLE,
+      params: ticketIdParam,
+      query: timelineQuery,
+      responses: { 200: { description: 'A page of events; nextCursor is the seq to pass as `after`', schema: timelineList }, 404: { description: 'Unknown or not visible' } },
+      async handle({ params, query, principal }) {
+        await findVisible(tickets, params.id, principal);
+        const items = await tickets.timeline(params.id, { includeInternal: isStaff(principal), afterSeq: query.after, limit: query.limit });
+        const last = items[query.limit - 1];
+        return { status: 200, body: { items, nextCursor: last ? String(last.seq) : null } };
       },
     }),
   ];
@@ -71,4 +123,17 @@ function requesterOf(principal: Principal, onBehalfOf: Person | undefined): Pers
   if (onBehalfOf && principal.role === 'requester' && onBehalfOf.id !== principal.sub) throw forbidden('requesters open tickets for themselves only');
   if (onBehalfOf) return onBehalfOf;
   return { id: principal.sub, ...(principal.name ? { name: principal.name } : {}), ...(principal.email ? { email: principal.email } : {}) };
+}
+
+const encodeCursor = (t: { createdAt: string; id: string }) => Buffer.from(JSON.stringify([t.createdAt, t.id])).toString('base64url');
+
+function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through
+  }
+  throw badRequest('the cursor is not one this API gave out', [{ path: 'query.cursor', message: 'is not valid' }]);
 }

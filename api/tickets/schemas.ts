@@ -37,6 +37,60 @@ export const createTicketBody = z.strictObject({
 });
 export type CreateTicketBody = z.infer<typeof createTicketBody>;
 
+export const assignBody = z
+  .strictObject({ group: text(100).optional(), agent: text(200).optional(), reason: text(2000).optional() })
+  .refine((b) => b.group !== undefined || b.agent !== undefined, { message: 'name a group, an agent or both', path: ['group'] });
+
+export const commentBody = z.strictObject({
+  body: text(20_000),
+  visibility: z.enum(['public', 'internal']).default('public'),
+});
+
+export const statusBody = z.strictObject({
+  status: z.enum(['in_progress', 'waiting_on_customer']),
+  reason: text(2000).optional(),
+});
+
+export const resolveBody = z
+  .strictObject({
+    summary: text(5000),
+    rootCause: text(5000),
+    steps: text(20_000),
+    kbArticleId: text(100).optional(),
+    newKnowledge: z.boolean().optional(),
+  })
+  .refine((b) => (b.kbArticleId !== undefined) !== (b.newKnowledge === true), {
+    message: 'give either kbArticleId (a known solution) or newKnowledge: true (a new one), not both',
+    path: ['kbArticleId'],
+  });
+
+export const reasonBody = z.strictObject({ reason: text(2000) });
+
+export const emptyBody = z.strictObject({}).optional();
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(values)));
+
+export const listQuery = z.strictObject({
+  status: csv(STATUSES).optional(),
+  priority: csv(PRIORITIES).optional(),
+  productLine: text(100).optional(),
+  group: text(100).optional(),
+  assignee: text(200).optional(),
+  breached: z.enum(['true', 'false']).optional(),
+  q: text(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+export const timelineQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 export const idempotencyKeyHeader = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 const iso = z.string().describe('ISO 8601 UTC timestamp');
@@ -85,9 +139,24 @@ export const ticketResource = z.object({
   createdAt: iso,
   updatedAt: iso,
   closedAt: iso.nullable(),
+  requiredSkills: z.array(z.string()),
   version: z.number().int(),
   temporal: z.object({ workflowId: z.string(), uiUrl: z.string() }),
 });
+
+export const timelineEvent = z.object({
+  ticketId: z.string(),
+  seq: z.number().int(),
+  at: iso,
+  type: z.string(),
+  actor: z.object({ id: z.string(), role: z.string(), name: z.string().optional() }),
+  visibility: z.enum(['public', 'internal']),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const changeResponse = z.object({ ticket: ticketResource, events: z.array(timelineEvent) });
+export const ticketList = z.object({ items: z.array(ticketResource), nextCursor: z.string().nullable() });
+export const timelineList = z.object({ items: z.array(timelineEvent), nextCursor: z.string().nullable() });
 
 // Fails to compile if the resource and the domain's Ticket drift apart.
 export type TicketResource = z.infer<typeof ticketResource>;

@@ -27,13 +27,13 @@ describe('walking skeleton', () => {
     expect(res.status).toBe(201);
     const id: string = res.body.id;
     expect(res.headers.get('location')).toBe(`/tickets/${id}`);
-    expect(res.body).toMatchObject({ status: 'new', priority: 'P1', requester: { id: 'alice', name: 'Alice Martin' }, temporal: { workflowId: `ticket-${id}` } });
+    expect(res.body).toMatchObject({ status: 'assigned', priority: 'P1', assignment: { group: 'network-l1' }, requester: { id: 'alice', name: 'Alice Martin' }, temporal: { workflowId: `ticket-${id}` } });
     expect(res.body.temporal.uiUrl).toContain(`/namespaces/default/workflows/ticket-${id}`);
 
     const raw = await desk.db.connection.db!.collection('tickets').findOne({ _id: id as never });
-    expect(raw).toMatchObject({ title: createTicketBody.title, status: 'new', priority: 'P1', productLine: 'network' });
+    expect(raw).toMatchObject({ title: createTicketBody.title, status: 'assigned', priority: 'P1', productLine: 'network' });
 
-    const found = await visibleWorkflows(`WorkflowId = '${ticketWorkflowId(id)}' AND TicketPriority = 'P1' AND TicketStatus = 'new' AND ProductLine = 'network'`, 1);
+    const found = await visibleWorkflows(`WorkflowId = '${ticketWorkflowId(id)}' AND TicketPriority = 'P1' AND TicketStatus = 'assigned' AND AssignedGroup = 'network-l1' AND ProductLine = 'network'`, 1);
     expect(found).toEqual([ticketWorkflowId(id)]);
 
     const read = await desk.http('GET', `/tickets/${id}`, { token });
@@ -63,7 +63,8 @@ describe('walking skeleton', () => {
 
     expect((await get(alice)).status).toBe(200);
     expect((await get(desk.token({ sub: 'bob', role: 'requester' }))).status).toBe(404);
-    expect((await get(desk.token({ sub: 'ann', role: 'agent', groups: ['billing'] }))).status).toBe(404);
+    expect((await get(desk.token({ sub: 'eve', role: 'agent', groups: ['billing-l1'] }))).status).toBe(404);
+    expect((await get(desk.token({ sub: 'cid', role: 'agent', groups: ['network-l1'] }))).status).toBe(200);
     expect((await get(desk.token({ sub: 'sam', role: 'supervisor' }))).status).toBe(200);
     expect((await desk.http('GET', '/tickets/0000000000', { token: alice })).status).toBe(404);
   });

@@ -11,7 +11,10 @@ import { mintToken, type TokenClaims } from '../../api/http/auth';
 import { TicketDesk } from '../../api/tickets/desk';
 import { loadConfig, type Config } from '../../platform/config';
 import { connectDatabase, syncIndexes, type Database } from '../../platform/mongo';
+import { DeskConfigStore } from '../../store/desk-config';
+import { Dispatcher } from '../../store/dispatcher';
 import { TicketStore } from '../../store/tickets';
+import { demoAgents, demoGroups, demoRoutingRules, demoTemplates } from '../../stack/demo-desk';
 import { createTicketWorker } from '../../worker/worker';
 
 // The SDK's routine INFO lines (worker state changes) would bury test output.
@@ -37,6 +40,14 @@ export function testServers() {
   };
 }
 
+export async function seedDemoDesk(db: Database): Promise<void> {
+  const desk = new DeskConfigStore(db.models);
+  await desk.replaceGroups(demoGroups);
+  await desk.replaceAgents(demoAgents);
+  await desk.replaceRoutingRules(demoRoutingRules);
+  await desk.replaceTemplates(demoTemplates);
+}
+
 const uniqueName = (label: string) => `${label.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
 
 export async function openTestDatabase(label: string): Promise<Database> {
@@ -60,7 +71,15 @@ export interface TestDesk {
   close(): Promise<void>;
 }
 
-export async function startDesk(label: string, options: { api?: boolean } = {}): Promise<TestDesk> {
+export interface DeskOptions {
+  /** Start the HTTP API too (default true). */
+  api?: boolean;
+  /** Seed the demo desk's groups, agents, rules and templates (default true). */
+  seed?: boolean;
+  config?: Partial<Config>;
+}
+
+export async function startDesk(label: string, options: DeskOptions = {}): Promise<TestDesk> {
   const servers = testServers();
   const taskQueue = `tq_${uniqueName(label)}`;
   const config: Config = {
@@ -69,8 +88,10 @@ export async function startDesk(label: string, options: { api?: boolean } = {}):
     taskQueue,
     jwtSecret: TEST_SECRET,
     port: 0,
+    ...options.config,
   };
   const db = await openTestDatabase(label);
+  if (options.seed !== false) await seedDemoDesk(db);
   const tickets = new TicketStore(db.models);
   const client = new Client({ connection: await Connection.connect({ address: servers.temporalAddress }) });
   const nativeConnection = await NativeConnection.connect({ address: servers.temporalAddress });
@@ -78,7 +99,7 @@ export async function startDesk(label: string, options: { api?: boolean } = {}):
     connection: nativeConnection,
     namespace: config.temporalNamespace,
     taskQueue,
-    deps: { tickets, logger: silentLogger },
+    deps: { tickets, dispatcher: new Dispatcher(db.models), logger: silentLogger },
     workflowBundle: { codePath: servers.workflowBundle },
   });
   const running = worker.run();
@@ -86,8 +107,8 @@ export async function startDesk(label: string, options: { api?: boolean } = {}):
   let server: Server | undefined;
   let baseUrl = '';
   if (options.api !== false) {
-    const desk = new TicketDesk(client, taskQueue, tickets);
-    const app = createApp({ config, logger: silentLogger, temporal: client, db, tickets, desk });
+    const desk = new TicketDesk(client, taskQueue, tickets, { confirmationWindowMs: config.confirmationWindowMs });
+    const app = createApp({ config, logger: silentLogger, temporal: client, db, tickets, deskConfig: new DeskConfigStore(db.models), desk });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

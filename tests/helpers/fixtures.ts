@@ -13,7 +13,7 @@ export function vpnIntake(overrides: Partial<TicketIntake> = {}): TicketIntake {
     problemType: 'incident',
     impact: 'significant',
     urgency: 'high',
-    fields: { os: 'Windows 11', since: '2026-11-23' },
+    fields: { symptom: 'Tunnel drops, client says "peer unreachable"', occurredAt: '2026-11-23', environment: 'Windows 11' },
     attachments: [{ name: 'vpn.log', type: 'text/plain', size: 2048, location: 's3://attachments/vpn.log' }],
     requester: { id: 'alice', name: 'Alice Martin', email: 'alice@example.com' },
     ...overrides,
@@ -29,5 +29,5 @@ export const createTicketBody = {
   problemType: 'incident',
   impact: 'significant',
   urgency: 'high',
-  fields: { os: 'Windows 11' },
+  fields: { symptom: 'Tunnel drops, client says "peer unreachable"', occurredAt: '2026-11-23', environment: 'Windows 11' },
 };

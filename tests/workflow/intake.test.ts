@@ -2,7 +2,7 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ticketWorkflowId } from '../../domain/ticket';
-import { currentTicket, ticketOpened, WORKFLOW_TYPE, type IntakeRequest } from '../../workflows/definitions';
+import { currentTicket, DEFAULT_SETTINGS, ticketOpened, WORKFLOW_TYPE, type IntakeRequest } from '../../workflows/definitions';
 import { TicketPriority, TicketStatus, ProductLine, EscalationTier, SlaBreached } from '../../workflows/search-attributes';
 import { startDesk, type TestDesk } from '../helpers/desk';
 import { vpnIntake } from '../helpers/fixtures';
@@ -19,32 +19,46 @@ function open(intake = vpnIntake(), request: IntakeRequest = { requestId: 'r1', 
     startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPE, {
       workflowId: ticketWorkflowId(intake.id),
       taskQueue: desk.config.taskQueue,
-      args: [{ intake, request }],
+      args: [{ intake, request, settings: DEFAULT_SETTINGS }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });
 }
 
 describe('ticket intake', () => {
-  it('classifies the ticket, records it in MongoDB and answers only once it is recorded', async () => {
+  it('classifies, dispatches and records the ticket, and answers only once it is recorded', async () => {
     const intake = vpnIntake();
     const { ticket, created } = await open(intake);
 
     expect(created).toBe(true);
-    expect(ticket).toMatchObject({ id: intake.id, status: 'new', priority: 'P1', tier: 1, version: 1, requester: intake.requester });
+    // The VPN rule sends it to network L1, where only ann and ben have the vpn skill.
+    expect(ticket).toMatchObject({ id: intake.id, status: 'assigned', priority: 'P1', tier: 1, version: 1, requester: intake.requester, requiredSkills: ['vpn'] });
+    expect(ticket.assignment.group).toBe('network-l1');
+    expect(['ann', 'ben']).toContain(ticket.assignment.agent);
     const stored = await desk.tickets.findById(intake.id);
     expect(stored).toEqual(ticket);
-    const events = await desk.db.models.Timeline.find({ ticketId: intake.id }).lean();
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ _id: `${intake.id}:1`, seq: 1, type: 'created', visibility: 'public', actor: { id: 'alice', role: 'requester' } });
+    const events = await desk.db.models.Timeline.find({ ticketId: intake.id }).sort({ seq: 1 }).lean();
+    expect(events.map((e) => [e.seq, e.type, e.visibility])).toEqual([
+      [1, 'created', 'public'],
+      [2, 'assigned', 'internal'],
+      [3, 'notified', 'internal'],
+      [4, 'notified', 'internal'],
+    ]);
+    expect(events[0]).toMatchObject({ _id: `${intake.id}:1`, actor: { id: 'alice', role: 'requester' } });
+    const outbox = await desk.db.models.Outbox.find({ ticketId: intake.id }).lean();
+    expect(outbox.map((n) => [n.kind, n.to.type]).sort()).toEqual([
+      ['assigned', 'agent'],
+      ['ticket_received', 'requester'],
+    ]);
   });
 
   it('sets the search attributes a supervisor filters by', async () => {
-    const intake = vpnIntake({ impact: 'extensive', urgency: 'critical', productLine: 'payments' });
+    const intake = vpnIntake({ impact: 'extensive', urgency: 'critical', productLine: 'payments', title: 'Card payments fail', description: 'All card payments are declined.' });
     await open(intake);
     const description = await desk.client.workflow.getHandle(ticketWorkflowId(intake.id)).describe();
     const attributes = description.typedSearchAttributes;
-    expect(attributes.get(TicketStatus)).toBe('new');
+    // No routing rule covers the payments product line: it waits for a supervisor.
+    expect(attributes.get(TicketStatus)).toBe('triage');
     expect(attributes.get(TicketPriority)).toBe('P0');
     expect(attributes.get(ProductLine)).toBe('payments');
     expect(attributes.get(EscalationTier)).toBe(1);
@@ -69,6 +83,6 @@ describe('ticket intake', () => {
     const intake = vpnIntake({ impact: 'minor', urgency: 'low' });
     await open(intake);
     const live = await desk.client.workflow.getHandle(ticketWorkflowId(intake.id)).query(currentTicket);
-    expect(live).toMatchObject({ id: intake.id, priority: 'P3', status: 'new' });
+    expect(live).toMatchObject({ id: intake.id, priority: 'P3', status: 'assigned', assignment: { group: 'network-l1' } });
   });
 });

@@ -1,0 +1,140 @@
+// Changes to a ticket (SPEC §16): each route checks who may do it to this ticket, then hands the change
+// to the ticket's workflow and answers once it is stored.
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import { isRequesterOf, type Principal, type Role } from '../../domain/roles';
+import type { Ticket } from '../../domain/ticket';
+import type { Actor } from '../../domain/timeline';
+import {
+  addComment,
+  assignTicket,
+  cancelTicket,
+  changeStatus,
+  confirmResolution,
+  rejectResolution,
+  resolveTicket,
+  type ChangeResult,
+} from '../../workflows/definitions';
+import type { ApiDeps } from '../deps';
+import { forbidden } from '../http/problem';
+import { defineRoute } from '../http/routes';
+import { assignBody, changeResponse, commentBody, emptyBody, idempotencyKeyHeader, reasonBody, resolveBody, statusBody, ticketIdParam } from './schemas';
+import { actorOf, findVisible, presenter, requestKey, visibleEvents } from './view';
+
+interface ActionSpec<B, C> {
+  path: string;
+  summary: string;
+  roles: readonly Role[];
+  body: z.ZodType<B>;
+  update: UpdateDefinition<ChangeResult, [C]>;
+  /** Per-ticket rules beyond the role: ownership, transfer limits. Throw to refuse. */
+  authorize?: (who: Principal, ticket: Ticket, body: B) => void;
+  command(body: B, actor: Actor): C;
+  created?: boolean;
+}
+
+const ownTicketOnly = (who: Principal, ticket: Ticket) => {
+  if (who.role === 'requester' && !isRequesterOf(who, ticket)) throw forbidden('only the requester may do this');
+};
+
+export function ticketActions({ desk, tickets, config }: ApiDeps) {
+  const present = presenter(config);
+
+  function action<B, C>(spec: ActionSpec<B, C>) {
+    return defineRoute<B, undefined, { id: string }>({
+      method: 'post',
+      path: `/tickets/{id}/${spec.path}`,
+      summary: spec.summary,
+      tags: ['tickets'],
+      roles: spec.roles,
+      params: ticketIdParam,
+      body: spec.body,
+      headers: { 'Idempotency-Key': { description: 'Repeat the request safely: the same key gets the first answer', schema: idempotencyKeyHeader } },
+      responses: {
+        [spec.created ? 201 : 200]: { description: 'The change is stored: the ticket now and the events it added', schema: changeResponse },
+        404: { description: 'Unknown or not visible' },
+        409: { description: 'Not allowed in the ticket’s current status' },
+        422: { description: 'Refused by a rule' },
+      },
+      async handle({ body, params, principal, headers }) {
+        const ticket = await findVisible(tickets, params.id, principal);
+        spec.authorize?.(principal, ticket, body);
+        const result = await desk.change(ticket.id, spec.update, [spec.command(body, actorOf(principal))], requestKey(principal, headers['Idempotency-Key']));
+        return { status: spec.created ? 201 : 200, body: { ticket: present(result.ticket), events: visibleEvents(result.events, principal) } };
+      },
+    });
+  }
+
+  return [
+    action({
+      path: 'assign',
+      summary: 'Assign to a group and/or agent (supervisor); transfer to another group or take a ticket of one’s group (agent)',
+      roles: ['agent', 'supervisor'],
+      body: assignBody,
+      update: assignTicket,
+      authorize(who, _ticket, body) {
+        if (who.role !== 'agent') return;
+        const takesIt = body.agent === who.sub && (body.group === undefined || who.groups.includes(body.group));
+        const transfers = body.agent === undefined && body.group !== undefined;
+        if (!takesIt && !transfers) throw forbidden('agents may transfer to a group or take a ticket themselves; assigning others is for supervisors');
+      },
+      command: (body, actor) => ({ actor, ...body }),
+    }),
+    action({
+      path: 'comments',
+      summary: 'Add a public reply or an internal note',
+      roles: ['requester', 'agent', 'supervisor'],
+      body: commentBody,
+      update: addComment,
+      created: true,
+      authorize(who, ticket, body) {
+        ownTicketOnly(who, ticket);
+        if (who.role === 'requester' && body.visibility !== 'public') throw forbidden('requesters can only add public comments');
+      },
+      command: (body, actor) => ({ actor, body: body.body, visibility: body.visibility }),
+    }),
+    action({
+      path: 'status',
+      summary: 'Move between in_progress and waiting_on_customer',
+      roles: ['agent', 'supervisor'],
+      body: statusBody,
+      update: changeStatus,
+      command: (body, actor) => ({ actor, ...body }),
+    }),
+    action({
+      path: 'resolve',
+      summary: 'Resolve with summary, root cause and steps, and a knowledge article or newKnowledge',
+      roles: ['agent', 'supervisor'],
+      body: resolveBody,
+      update: resolveTicket,
+      command: (body, actor) => ({ actor, ...body }),
+    }),
+    action({
+      path: 'confirm',
+      summary: 'The requester confirms the solution: the ticket closes',
+      roles: ['requester'],
+      body: emptyBody,
+      update: confirmResolution,
+      authorize: ownTicketOnly,
+      command: (_body, actor) => ({ actor }),
+    }),
+    action({
+      path: 'reject',
+      summary: 'The requester says it is not solved: the ticket reopens',
+      roles: ['requester'],
+      body: reasonBody,
+      update: rejectResolution,
+      authorize: ownTicketOnly,
+      command: (body, actor) => ({ actor, reason: body.reason }),
+    }),
+    action({
+      path: 'cancel',
+      summary: 'Withdraw the ticket (its requester) or cancel it (supervisor), with a reason',
+      roles: ['requester', 'supervisor'],
+      body: reasonBody,
+      update: cancelTicket,
+      authorize: ownTicketOnly,
+      command: (body, actor) => ({ actor, reason: body.reason }),
+    }),
+  ];
+}

@@ -1,0 +1,86 @@
+// A small but realistic support organisation: what `npm start` seeds into an empty database, and what
+// the tests use as their desk. Three product lines, tiers 1–3, skills, ordered routing rules, templates.
+import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+
+export const demoGroups: Group[] = [
+  { id: 'service-desk', name: 'Service desk', tier: 1, escalationTarget: 'platform-l2' },
+  { id: 'network-l1', name: 'Network support L1', tier: 1, escalationTarget: 'network-l2' },
+  { id: 'network-l2', name: 'Network engineering L2', tier: 2, escalationTarget: 'network-l3' },
+  { id: 'network-l3', name: 'Network architects L3', tier: 3, escalationTarget: null },
+  { id: 'billing-l1', name: 'Billing support L1', tier: 1, escalationTarget: 'billing-l2' },
+  { id: 'billing-l2', name: 'Billing specialists L2', tier: 2, escalationTarget: null },
+  { id: 'platform-l2', name: 'Platform engineering L2', tier: 2, escalationTarget: 'platform-l3' },
+  { id: 'platform-l3', name: 'Platform SRE L3', tier: 3, escalationTarget: null },
+];
+
+export const demoAgents: Agent[] = [
+  { id: 'ann', name: 'Ann Lee', email: 'ann@desk.example', groups: ['network-l1'], skills: ['vpn', 'wifi'], available: true },
+  { id: 'ben', name: 'Ben Ortiz', email: 'ben@desk.example', groups: ['network-l1'], skills: ['vpn'], available: true },
+  { id: 'cid', name: 'Cid Haddad', email: 'cid@desk.example', groups: ['network-l1'], skills: ['wifi'], available: true },
+  { id: 'carl', name: 'Carl Nguyen', email: 'carl@desk.example', groups: ['network-l2'], skills: ['vpn', 'firewall'], available: true },
+  { id: 'dina', name: 'Dina Kowalski', email: 'dina@desk.example', groups: ['network-l3'], skills: ['vpn', 'firewall', 'bgp'], available: true },
+  { id: 'eve', name: 'Eve Martin', email: 'eve@desk.example', groups: ['billing-l1'], skills: ['invoices'], available: true },
+  { id: 'fay', name: 'Fay Okafor', email: 'fay@desk.example', groups: ['billing-l2'], skills: ['invoices', 'refunds'], available: true },
+  { id: 'gus', name: 'Gus Silva', email: 'gus@desk.example', groups: ['service-desk'], skills: ['accounts'], available: true },
+  { id: 'hal', name: 'Hal Jensen', email: 'hal@desk.example', groups: ['platform-l2'], skills: ['linux'], available: true },
+  { id: 'ida', name: 'Ida Rossi', email: 'ida@desk.example', groups: ['platform-l3'], skills: ['linux', 'kubernetes'], available: true },
+];
+
+export const demoRoutingRules: RoutingRule[] = [
+  { id: 'security-to-triage', name: 'Possible security incidents go to a supervisor', match: { keywords: ['breach', 'phishing', 'ransomware'] }, target: 'manual', skills: [] },
+  { id: 'payments-p0', name: 'Payment outages go straight to billing specialists', match: { productLines: ['billing'], priorities: ['P0'] }, target: 'billing-l2', skills: [] },
+  { id: 'vpn', name: 'VPN problems to network L1 agents who know VPN', match: { productLines: ['network'], keywords: ['vpn'] }, target: 'network-l1', skills: ['vpn'] },
+  { id: 'network', name: 'Other network problems to network L1', match: { productLines: ['network'] }, target: 'network-l1', skills: [] },
+  { id: 'billing', name: 'Billing to billing L1', match: { productLines: ['billing'] }, target: 'billing-l1', skills: ['invoices'] },
+  { id: 'access', name: 'Access requests to the service desk', match: { problemTypes: ['access_request'] }, target: 'service-desk', skills: ['accounts'] },
+  { id: 'general', name: 'General questions to the service desk', match: { productLines: ['general'] }, target: 'service-desk', skills: [] },
+];
+
+export const demoTemplates: Template[] = [
+  {
+    problemType: 'incident',
+    name: 'Incident',
+    description: 'Something that worked is broken or degraded.',
+    fields: [
+      { key: 'symptom', label: 'What you see', type: 'text', required: true },
+      { key: 'occurredAt', label: 'When it started', type: 'date', required: true },
+      { key: 'reproSteps', label: 'Steps to reproduce', type: 'text', required: false },
+      { key: 'environment', label: 'Environment (OS, version, site)', type: 'string', required: false },
+      { key: 'usersAffected', label: 'Users affected', type: 'number', required: false },
+    ],
+    defaultImpact: 'moderate',
+    defaultUrgency: 'medium',
+  },
+  {
+    problemType: 'service_request',
+    name: 'Service request',
+    description: 'Something new is needed.',
+    fields: [
+      { key: 'request', label: 'What you need', type: 'text', required: true },
+      { key: 'neededBy', label: 'Needed by', type: 'date', required: false },
+    ],
+    defaultImpact: 'minor',
+    defaultUrgency: 'medium',
+  },
+  {
+    problemType: 'question',
+    name: 'Question',
+    description: 'How do I…?',
+    fields: [{ key: 'topic', label: 'Topic', type: 'string', required: false }],
+    defaultImpact: 'minor',
+    defaultUrgency: 'low',
+  },
+  {
+    problemType: 'access_request',
+    name: 'Access request',
+    description: 'Access to a system or an application.',
+    fields: [
+      { key: 'system', label: 'System', type: 'string', required: true },
+      { key: 'accessLevel', label: 'Access level', type: 'enum', required: true, options: ['read', 'write', 'admin'] },
+      { key: 'justification', label: 'Business justification', type: 'text', required: true },
+      { key: 'manager', label: 'Approving manager', type: 'string', required: false },
+    ],
+    defaultImpact: 'minor',
+    defaultUrgency: 'medium',
+  },
+];

@@ -1,0 +1,88 @@
+// Dispatch with MongoDB's data (SPEC §6): routing rules pick the group, then an agent is claimed with a
+// compare-and-set on their load, so concurrent dispatches never both count on the same free agent.
+import type { AgentLoad } from '../domain/desk';
+import { MANUAL, matchRule, selectAgent } from '../domain/routing';
+import type { Ticket } from '../domain/ticket';
+import { DeskConfigStore } from './desk-config';
+import type { Models } from './models';
+import { isDuplicateKey } from './tickets';
+
+export interface DispatchRequest {
+  ticket: Ticket;
+  /** A transfer or escalation names the group; intake leaves it to the routing rules. */
+  group?: string;
+  /** A supervisor (or an agent taking it) names the agent. */
+  agent?: string;
+  at: string;
+}
+
+export type DispatchOutcome =
+  | { kind: 'assigned'; group: string; agent: string | null; ruleId: string | null; skills: string[] }
+  | { kind: 'triage'; ruleId: string | null; reason: string }
+  | { kind: 'refused'; reason: string };
+
+const MAX_ATTEMPTS = 20;
+
+export class Dispatcher {
+  private readonly config: DeskConfigStore;
+
+  constructor(private readonly models: Models) {
+    this.config = new DeskConfigStore(models);
+  }
+
+  async dispatch({ ticket, group, agent, at }: DispatchRequest): Promise<DispatchOutcome> {
+    if (agent) return this.toAgent(ticket, agent, group);
+    if (group) {
+      if (!(await this.config.group(group))) return { kind: 'refused', reason: `there is no group ${group}` };
+      return { kind: 'assigned', group, agent: await this.claim(ticket, group, ticket.requiredSkills, at), ruleId: null, skills: ticket.requiredSkills };
+    }
+    const rule = matchRule(await this.config.routingRules(), ticket);
+    if (!rule) return { kind: 'triage', ruleId: null, reason: 'no routing rule matched' };
+    if (rule.target === MANUAL) return { kind: 'triage', ruleId: rule.id, reason: `rule "${rule.name}" sends it to manual triage` };
+    if (!(await this.config.group(rule.target))) return { kind: 'triage', ruleId: rule.id, reason: `rule "${rule.name}" names unknown group ${rule.target}` };
+    return { kind: 'assigned', group: rule.target, agent: await this.claim(ticket, rule.target, rule.skills, at), ruleId: rule.id, skills: rule.skills };
+  }
+
+  private async toAgent(ticket: Ticket, agentId: string, group: string | undefined): Promise<DispatchOutcome> {
+    const agent = await this.models.Agent.findById(agentId).lean();
+    if (!agent) return { kind: 'refused', reason: `there is no agent ${agentId}` };
+    const target = group ?? (ticket.assignment.group && agent.groups.includes(ticket.assignment.group) ? ticket.assignment.group : agent.groups[0]);
+    if (!target || !agent.groups.includes(target)) return { kind: 'refused', reason: `agent ${agentId} is not in group ${group ?? '(none)'}` };
+    // The workflow's own write claims a named agent; only automatic picks need the compare-and-set.
+    return { kind: 'assigned', group: target, agent: agentId, ruleId: null, skills: ticket.requiredSkills };
+  }
+
+  /** Claims the best agent of the group for the ticket, or returns null when nobody available qualifies. */
+  private async claim(ticket: Ticket, group: string, skills: string[], at: string): Promise<string | null> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const agents = await this.config.agents({ group });
+      const ids = agents.map((a) => a.id).filter((id) => id !== ticket.assignment.agent);
+      // A retried activity finds the claim it already made.
+      const held = await this.models.AgentLoad.findOne({ open: ticket.id, _id: { $in: ids } }).lean();
+      if (held) return held._id;
+
+      const docs = await this.models.AgentLoad.find({ _id: { $in: ids } }).lean();
+      const loads: AgentLoad[] = docs.map((d) => ({ agentId: d._id, openTickets: d.open.length, lastAssignedAt: d.lastAssignedAt }));
+      const pick = selectAgent(agents.filter((a) => a.id !== ticket.assignment.agent), loads, group, skills);
+      if (!pick) return null;
+
+      const current = docs.find((d) => d._id === pick.id);
+      if (current) {
+        const result = await this.models.AgentLoad.updateOne(
+          { _id: pick.id, version: current.version },
+          { $addToSet: { open: ticket.id }, $set: { lastAssignedAt: at }, $inc: { version: 1 } },
+        );
+        if (result.modifiedCount === 1) return pick.id;
+      } else {
+        try {
+          await this.models.AgentLoad.create({ _id: pick.id, open: [ticket.id], lastAssignedAt: at, version: 1 });
+          return pick.id;
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+        }
+      }
+      // Someone else changed that agent's load meanwhile: look again.
+    }
+    throw new Error(`could not claim an agent in ${group} after ${MAX_ATTEMPTS} attempts`);
+  }
+}

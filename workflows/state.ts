@@ -1,0 +1,18 @@
+// Everything the ticket workflow knows, in one object: it is what continue-as-new carries over.
+import type { Ticket } from '../domain/ticket';
+import type { DeskSettings, IntakeRequest } from './definitions';
+
+export interface TicketState {
+  ticket: Ticket;
+  /** Sequence number of the last timeline event. */
+  seq: number;
+  settings: DeskSettings;
+  /** The request that opened the ticket, to recognise its repeats. */
+  request: IntakeRequest;
+  /** True once intake is stored and dispatched. */
+  recorded: boolean;
+  /** Template facts the channel could not collect, asked for in the acknowledgement. */
+  missingFacts: string[];
+  /** The resolution (by its time) the requester was already reminded to confirm. */
+  remindedFor: string | null;
+}
