@@ -2,7 +2,7 @@
 // Each tool is rebuilt only when its recipe changes, so warm runs skip straight past.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -49,7 +49,7 @@ const ferretdb: Tool = {
   binary: toolPaths.ferretdb,
   needs: ['go'],
   coldTime: 'about 70 seconds',
-  fingerprint: () => hashFiles(['go.mod', 'go.sum', 'main.go'].map((f) => path.join(ferretDir, f))),
+  fingerprint: () => hashFiles(readdirSync(ferretDir).filter((f) => /\.go$|^go\.(mod|sum)$/.test(f)).sort().map((f) => path.join(ferretDir, f))),
   async build(log) {
     const tmp = `${toolPaths.ferretdb}.tmp`;
     await run('go', ['build', '-o', tmp, '.'], { cwd: ferretDir, log });

@@ -7,8 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -40,8 +43,17 @@ func main() {
 		ctx = watchParent(ctx)
 	}
 
+	// FerretDB itself listens on a private socket; clients reach it through the write lock (writelock.go).
+	dir, err := os.MkdirTemp("", "ferretdb-")
+	if err != nil {
+		logger.Error("cannot create a socket directory", "error", err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(dir)
+	socket := filepath.Join(dir, "ferretdb.sock")
+
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Listener:      ferretdb.ListenerConfig{Unix: socket},
 		Handler:       "postgresql", // never sqlite: it scans whole collections
 		PostgreSQLURL: *postgresURL,
 		Logger:        logger,
@@ -50,6 +62,23 @@ func main() {
 		logger.Error("cannot start", "error", err)
 		os.Exit(1)
 	}
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		logger.Error("cannot listen", "address", *listen, "error", err)
+		os.Exit(1)
+	}
+	front := &writeLock{upstreamNetwork: "unix", upstreamAddress: socket, logger: logger, collections: map[string]*sync.Mutex{}}
+	go func() {
+		<-ctx.Done()
+		listener.Close()
+	}()
+	go func() {
+		if err := front.serve(listener); err != nil {
+			logger.Error("front end stopped", "error", err)
+			stop()
+		}
+	}()
+
 	logger.Info("listening", "address", *listen)
 	if err := f.Run(ctx); err != nil {
 		logger.Error("stopped", "error", err)
