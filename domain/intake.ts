@@ -31,6 +31,7 @@ export function openTicket(intake: TicketIntake, at: string): Ticket {
       responseBreached: false,
       resolutionBreached: false,
       paused: false,
+      pausedMs: 0,
     },
     suggestions: [],
     reopenCount: 0,

@@ -46,6 +46,8 @@ export interface SlaState {
   responseBreached: boolean;
   resolutionBreached: boolean;
   paused: boolean;
+  /** Business time the resolution clock has stood still (waiting on the customer, awaiting confirmation). */
+  pausedMs: number;
 }
 
 export interface Suggestion {

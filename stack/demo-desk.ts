@@ -1,6 +1,8 @@
 // A small but realistic support organisation: what `npm start` seeds into an empty database, and what
 // the tests use as their desk. Three product lines, tiers 1–3, skills, ordered routing rules, templates.
 import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+import type { BusinessCalendar } from '../domain/sla/calendar';
+import { suggestedPolicy, type SlaPolicy } from '../domain/sla/policy';
 
 export const demoGroups: Group[] = [
   { id: 'service-desk', name: 'Service desk', tier: 1, escalationTarget: 'platform-l2' },
@@ -83,4 +85,28 @@ export const demoTemplates: Template[] = [
     defaultImpact: 'minor',
     defaultUrgency: 'medium',
   },
+];
+
+const weekdays = (start: string, end: string) => (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, start, end }));
+
+export const demoCalendars: BusinessCalendar[] = [
+  {
+    id: 'paris-office',
+    name: 'Paris office hours',
+    timeZone: 'Europe/Paris',
+    weeklyHours: weekdays('09:00', '18:00'),
+    holidays: ['2026-12-25', '2027-01-01', '2027-03-29', '2027-05-01', '2027-05-08', '2027-05-06', '2027-05-17', '2027-07-14', '2027-08-15', '2027-11-01', '2027-11-11', '2027-12-25'],
+  },
+  {
+    id: 'new-york-office',
+    name: 'New York office hours',
+    timeZone: 'America/New_York',
+    weeklyHours: weekdays('08:00', '17:00'),
+    holidays: ['2026-12-25', '2027-01-01', '2027-05-31', '2027-07-05', '2027-09-06', '2027-11-25', '2027-12-24'],
+  },
+];
+
+export const demoSlaPolicies: SlaPolicy[] = [
+  suggestedPolicy('standard', 'Standard support', null, 'paris-office'),
+  { ...suggestedPolicy('billing', 'Billing (US team)', 'billing', 'new-york-office'), triage: { targetMs: 15 * 60_000, escalateTo: 'billing-l2' } },
 ];

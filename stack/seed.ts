@@ -1,7 +1,7 @@
 // Prepares the database for `npm start`: indexes, and on an empty database the demo desk.
 import { connectDatabase, syncIndexes } from '../platform/mongo';
 import { DeskConfigStore } from '../store/desk-config';
-import { demoAgents, demoGroups, demoRoutingRules, demoTemplates } from './demo-desk';
+import { demoAgents, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from './demo-desk';
 
 export async function seedIfEmpty(mongodbUri: string, log: (line: string) => void): Promise<void> {
   const db = await connectDatabase(mongodbUri);
@@ -13,7 +13,9 @@ export async function seedIfEmpty(mongodbUri: string, log: (line: string) => voi
     await desk.replaceAgents(demoAgents);
     await desk.replaceRoutingRules(demoRoutingRules);
     await desk.replaceTemplates(demoTemplates);
-    log(`seeded the demo desk: ${demoGroups.length} groups, ${demoAgents.length} agents, ${demoRoutingRules.length} routing rules, ${demoTemplates.length} templates`);
+    await desk.replaceCalendars(demoCalendars);
+    await desk.replaceSlaPolicies(demoSlaPolicies);
+    log(`seeded the demo desk: ${demoGroups.length} groups, ${demoAgents.length} agents, ${demoRoutingRules.length} routing rules, ${demoTemplates.length} templates, ${demoSlaPolicies.length} SLA policies, ${demoCalendars.length} calendars`);
   } finally {
     await db.close();
   }

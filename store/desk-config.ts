@@ -1,5 +1,7 @@
 // The desk's configuration in MongoDB: groups, agents, routing rules (ordered) and intake templates.
 import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+import type { BusinessCalendar } from '../domain/sla/calendar';
+import { policyFor, type SlaPolicy, type SlaSnapshot } from '../domain/sla/policy';
 import type { Models } from './models';
 
 export class DeskConfigStore {
@@ -35,12 +37,33 @@ export class DeskConfigStore {
     return doc ? { ...doc, problemType: doc._id } : null;
   }
 
+  async slaPolicies(): Promise<SlaPolicy[]> {
+    const docs = await this.models.SlaPolicy.find().sort({ _id: 1 }).lean();
+    return docs.map(({ _id, ...p }) => ({ id: _id, ...p }));
+  }
+
+  async calendars(): Promise<BusinessCalendar[]> {
+    const docs = await this.models.Calendar.find().sort({ _id: 1 }).lean();
+    return docs.map(({ _id, ...c }) => ({ id: _id, ...c }));
+  }
+
+  /** The policy a new ticket of this product line starts with, and the calendars it counts on. */
+  async slaSnapshotFor(productLine: string): Promise<SlaSnapshot | null> {
+    const policy = policyFor(await this.slaPolicies(), productLine);
+    if (!policy) return null;
+    const ids = [...new Set(Object.values(policy.targets).map((t) => t.calendarId).filter((id): id is string => id !== null))];
+    const calendars = ids.length ? await this.models.Calendar.find({ _id: { $in: ids } }).lean() : [];
+    return { policy, calendars: Object.fromEntries(calendars.map(({ _id, ...c }) => [_id, { id: _id, ...c }])) };
+  }
+
   // Replacing a whole list is how admins edit it (PUT). No multi-document transactions on the local
   // MongoDB-wire server, so the new items are upserted first and the removed ones deleted after.
   replaceGroups = (groups: Group[]) => replaceAll(this.models.Group, groups.map(({ id, ...g }) => ({ _id: id, ...g })));
   replaceAgents = (agents: Agent[]) => replaceAll(this.models.Agent, agents.map(({ id, ...a }) => ({ _id: id, ...a })));
   replaceRoutingRules = (rules: RoutingRule[]) => replaceAll(this.models.RoutingRule, rules.map(({ id, ...r }, order) => ({ _id: id, order, ...r })));
   replaceTemplates = (templates: Template[]) => replaceAll(this.models.Template, templates.map(({ problemType, ...t }) => ({ _id: problemType, ...t })));
+  replaceSlaPolicies = (policies: SlaPolicy[]) => replaceAll(this.models.SlaPolicy, policies.map(({ id, ...p }) => ({ _id: id, ...p })));
+  replaceCalendars = (calendars: BusinessCalendar[]) => replaceAll(this.models.Calendar, calendars.map(({ id, ...c }) => ({ _id: id, ...c })));
 }
 
 interface ReplaceableModel {

@@ -2,7 +2,7 @@
 // compare-and-set on their load, so concurrent dispatches never both count on the same free agent.
 import type { AgentLoad } from '../domain/desk';
 import { MANUAL, matchRule, selectAgent } from '../domain/routing';
-import type { Ticket } from '../domain/ticket';
+import type { Tier, Ticket } from '../domain/ticket';
 import { DeskConfigStore } from './desk-config';
 import type { Models } from './models';
 import { isDuplicateKey } from './tickets';
@@ -13,11 +13,13 @@ export interface DispatchRequest {
   group?: string;
   /** A supervisor (or an agent taking it) names the agent. */
   agent?: string;
+  /** Escalation: without a group, the escalation target of the ticket's current group. */
+  escalate?: boolean;
   at: string;
 }
 
 export type DispatchOutcome =
-  | { kind: 'assigned'; group: string; agent: string | null; ruleId: string | null; skills: string[] }
+  | { kind: 'assigned'; group: string; agent: string | null; ruleId: string | null; skills: string[]; tier: Tier }
   | { kind: 'triage'; ruleId: string | null; reason: string }
   | { kind: 'refused'; reason: string };
 
@@ -30,17 +32,24 @@ export class Dispatcher {
     this.config = new DeskConfigStore(models);
   }
 
-  async dispatch({ ticket, group, agent, at }: DispatchRequest): Promise<DispatchOutcome> {
+  async dispatch({ ticket, group, agent, escalate, at }: DispatchRequest): Promise<DispatchOutcome> {
     if (agent) return this.toAgent(ticket, agent, group);
+    if (escalate && !group) {
+      const current = ticket.assignment.group ? await this.config.group(ticket.assignment.group) : null;
+      if (!current?.escalationTarget) return { kind: 'refused', reason: current ? `group ${current.id} has no escalation target` : 'the ticket has no group to escalate from; name the target group' };
+      group = current.escalationTarget;
+    }
     if (group) {
-      if (!(await this.config.group(group))) return { kind: 'refused', reason: `there is no group ${group}` };
-      return { kind: 'assigned', group, agent: await this.claim(ticket, group, ticket.requiredSkills, at), ruleId: null, skills: ticket.requiredSkills };
+      const target = await this.config.group(group);
+      if (!target) return { kind: 'refused', reason: `there is no group ${group}` };
+      return { kind: 'assigned', group, agent: await this.claim(ticket, group, ticket.requiredSkills, at), ruleId: null, skills: ticket.requiredSkills, tier: target.tier };
     }
     const rule = matchRule(await this.config.routingRules(), ticket);
     if (!rule) return { kind: 'triage', ruleId: null, reason: 'no routing rule matched' };
     if (rule.target === MANUAL) return { kind: 'triage', ruleId: rule.id, reason: `rule "${rule.name}" sends it to manual triage` };
-    if (!(await this.config.group(rule.target))) return { kind: 'triage', ruleId: rule.id, reason: `rule "${rule.name}" names unknown group ${rule.target}` };
-    return { kind: 'assigned', group: rule.target, agent: await this.claim(ticket, rule.target, rule.skills, at), ruleId: rule.id, skills: rule.skills };
+    const target = await this.config.group(rule.target);
+    if (!target) return { kind: 'triage', ruleId: rule.id, reason: `rule "${rule.name}" names unknown group ${rule.target}` };
+    return { kind: 'assigned', group: rule.target, agent: await this.claim(ticket, rule.target, rule.skills, at), ruleId: rule.id, skills: rule.skills, tier: target.tier };
   }
 
   private async toAgent(ticket: Ticket, agentId: string, group: string | undefined): Promise<DispatchOutcome> {
@@ -48,8 +57,9 @@ export class Dispatcher {
     if (!agent) return { kind: 'refused', reason: `there is no agent ${agentId}` };
     const target = group ?? (ticket.assignment.group && agent.groups.includes(ticket.assignment.group) ? ticket.assignment.group : agent.groups[0]);
     if (!target || !agent.groups.includes(target)) return { kind: 'refused', reason: `agent ${agentId} is not in group ${group ?? '(none)'}` };
+    const targetGroup = await this.config.group(target);
     // The workflow's own write claims a named agent; only automatic picks need the compare-and-set.
-    return { kind: 'assigned', group: target, agent: agentId, ruleId: null, skills: ticket.requiredSkills };
+    return { kind: 'assigned', group: target, agent: agentId, ruleId: null, skills: ticket.requiredSkills, tier: targetGroup?.tier ?? 1 };
   }
 
   /** Claims the best agent of the group for the ticket, or returns null when nobody available qualifies. */

@@ -3,6 +3,8 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
 import type { Notification } from '../domain/notifications';
+import type { BusinessCalendar } from '../domain/sla/calendar';
+import type { SlaPolicy } from '../domain/sla/policy';
 import { CHANNELS, IMPACTS, PRIORITIES, STATUSES, URGENCIES, type Ticket } from '../domain/ticket';
 import type { TimelineEvent } from '../domain/timeline';
 
@@ -12,6 +14,8 @@ export type GroupDocument = Omit<Group, 'id'> & { _id: string };
 export type AgentDocument = Omit<Agent, 'id'> & { _id: string };
 export type RoutingRuleDocument = Omit<RoutingRule, 'id'> & { _id: string; order: number };
 export type TemplateDocument = Omit<Template, 'problemType'> & { _id: string };
+export type SlaPolicyDocument = Omit<SlaPolicy, 'id'> & { _id: string };
+export type CalendarDocument = Omit<BusinessCalendar, 'id'> & { _id: string };
 /** Dispatch's view of an agent's work: the open tickets they hold, changed by compare-and-set on `version`. */
 export interface AgentLoadDocument {
   _id: string;
@@ -142,6 +146,30 @@ const templateSchema = new Schema<TemplateDocument>(
   options('templates'),
 );
 
+const slaPolicySchema = new Schema<SlaPolicyDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    productLine: { type: String, default: null },
+    targets: { type: Mixed, required: true },
+    warnAtPercent: { type: Number, required: true },
+    progressCadenceMs: { type: Mixed, default: {} },
+    triage: { type: Mixed, required: true },
+  },
+  options('sla_policies'),
+);
+
+const calendarSchema = new Schema<CalendarDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    timeZone: { type: String, required: true },
+    weeklyHours: { type: Mixed, required: true },
+    holidays: { type: [String], default: [] },
+  },
+  options('calendars'),
+);
+
 const outboxSchema = new Schema<OutboxDocument>(
   {
     _id: { type: String, required: true },
@@ -172,6 +200,8 @@ export function bindModels(connection: Connection) {
     AgentLoad: connection.model<AgentLoadDocument>('AgentLoad', agentLoadSchema),
     RoutingRule: connection.model<RoutingRuleDocument>('RoutingRule', routingRuleSchema),
     Template: connection.model<TemplateDocument>('Template', templateSchema),
+    SlaPolicy: connection.model<SlaPolicyDocument>('SlaPolicy', slaPolicySchema),
+    Calendar: connection.model<CalendarDocument>('Calendar', calendarSchema),
     Outbox: connection.model<OutboxDocument>('Outbox', outboxSchema),
   };
 }

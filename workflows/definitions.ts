@@ -2,7 +2,7 @@
 // Every change is an Update, so the caller learns whether the workflow accepted it and gets the result
 // only once the change is stored; refusals come back as typed failures the API maps to 404/409/422.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Ticket, TicketIntake } from '../domain/ticket';
+import type { Impact, Priority, Ticket, TicketIntake, Urgency } from '../domain/ticket';
 import type { Actor, TimelineEvent, Visibility } from '../domain/timeline';
 import type { TicketState } from './state';
 
@@ -66,6 +66,21 @@ export interface ResolveCommand extends Command {
 export interface ReasonCommand extends Command {
   reason: string;
 }
+export interface EscalateCommand extends Command {
+  reason: string;
+  /** Defaults to the escalation target of the ticket's group. */
+  toGroup?: string;
+}
+export interface CollaboratorCommand extends Command {
+  agent: string;
+}
+export interface PriorityCommand extends Command {
+  impact?: Impact;
+  urgency?: Urgency;
+  /** An explicit priority wins over the matrix. */
+  priority?: Priority;
+  reason: string;
+}
 
 /** Answers once the new ticket is recorded and dispatched; sent together with the start. */
 export const ticketOpened = defineUpdate<OpenedTicket, [IntakeRequest]>('ticketOpened');
@@ -76,5 +91,8 @@ export const resolveTicket = defineUpdate<ChangeResult, [ResolveCommand]>('resol
 export const confirmResolution = defineUpdate<ChangeResult, [Command]>('confirm');
 export const rejectResolution = defineUpdate<ChangeResult, [ReasonCommand]>('reject');
 export const cancelTicket = defineUpdate<ChangeResult, [ReasonCommand]>('cancel');
+export const escalateTicket = defineUpdate<ChangeResult, [EscalateCommand]>('escalate');
+export const addCollaborator = defineUpdate<ChangeResult, [CollaboratorCommand]>('addCollaborator');
+export const overridePriority = defineUpdate<ChangeResult, [PriorityCommand]>('overridePriority');
 
 export const currentTicket = defineQuery<Ticket>('ticket');

@@ -1,5 +1,5 @@
 // The custom search attributes a supervisor filters by in the Temporal UI (SPEC §15, §17).
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Ticket } from '../domain/ticket';
 
 export const TicketStatus = defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD);
@@ -24,18 +24,17 @@ export const ALL_SEARCH_ATTRIBUTES = [
   SlaResolutionDue,
 ];
 
-/** The attributes that describe a ticket right now; unset values are left out. */
-export function searchAttributesOf(ticket: Ticket): SearchAttributePair[] {
-  const pairs: SearchAttributePair[] = [
+/** The attributes that describe a ticket right now; null removes one that no longer applies (no agent, clock paused). */
+export function searchAttributesOf(ticket: Ticket): SearchAttributeUpdatePair[] {
+  return [
     { key: TicketStatus, value: ticket.status },
     { key: TicketPriority, value: ticket.priority },
     { key: ProductLine, value: ticket.productLine },
     { key: TicketChannel, value: ticket.channel },
     { key: EscalationTier, value: ticket.tier },
     { key: SlaBreached, value: ticket.sla.responseBreached || ticket.sla.resolutionBreached },
+    { key: AssignedGroup, value: ticket.assignment.group },
+    { key: Assignee, value: ticket.assignment.agent },
+    { key: SlaResolutionDue, value: ticket.sla.resolutionDue ? new Date(ticket.sla.resolutionDue) : null },
   ];
-  if (ticket.assignment.group) pairs.push({ key: AssignedGroup, value: ticket.assignment.group });
-  if (ticket.assignment.agent) pairs.push({ key: Assignee, value: ticket.assignment.agent });
-  if (ticket.sla.resolutionDue) pairs.push({ key: SlaResolutionDue, value: new Date(ticket.sla.resolutionDue) });
-  return pairs;
 }

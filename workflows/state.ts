@@ -1,4 +1,6 @@
 // Everything the ticket workflow knows, in one object: it is what continue-as-new carries over.
+import type { SlaClock } from '../domain/sla/clock';
+import type { SlaSnapshot } from '../domain/sla/policy';
 import type { Ticket } from '../domain/ticket';
 import type { DeskSettings, IntakeRequest } from './definitions';
 
@@ -15,4 +17,12 @@ export interface TicketState {
   missingFacts: string[];
   /** The resolution (by its time) the requester was already reminded to confirm. */
   remindedFor: string | null;
+  /** The SLA policy and calendars the ticket started with; null when the desk has no policy at all. */
+  sla: SlaSnapshot | null;
+  clock: SlaClock;
+  /** Last time the requester heard from the desk (or the assignee was reminded), for the update cadence. */
+  lastProgressAt: number;
+  /** When the ticket entered triage, and whether its triage timeout already escalated it. */
+  triageSince: number | null;
+  triageEscalated: boolean;
 }

@@ -2,6 +2,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { Refusal } from '../domain/errors';
 import type { Ticket } from '../domain/ticket';
+import type { NewTimelineEvent } from '../domain/timeline';
 import type { Timer } from './timers';
 
 /** Workflow time: inside the sandbox Date is Temporal's deterministic clock. */
@@ -33,4 +34,26 @@ export function describe(ticket: Ticket, next: Timer | null): string {
     `Assigned to ${ticket.assignment.group ?? '—'} / ${ticket.assignment.agent ?? '—'}`,
     next ? `Next: ${next.summary} at ${new Date(next.at).toISOString()}` : 'Next: waiting for the next message',
   ].join('\n');
+}
+
+/** One line for the Temporal UI saying what a recorded change was, e.g. "status assigned → in_progress; public reply". */
+export function summarize(events: NewTimelineEvent[]): string {
+  return events
+    .map((event) => {
+      const data = event.data as Record<string, unknown>;
+      const to = data.to as { group?: string | null; agent?: string | null } | string | undefined;
+      switch (event.type) {
+        case 'status_changed':
+          return `status ${String(data.from)} → ${String(to)}`;
+        case 'comment':
+          return event.visibility === 'public' ? `public reply by ${event.actor.role}` : 'internal note';
+        case 'assigned':
+        case 'transferred':
+        case 'reassigned':
+          return typeof to === 'object' && to ? `${event.type} to ${to.group ?? '—'}/${to.agent ?? 'queue'}` : event.type;
+        default:
+          return event.type.replace(/_/g, ' ');
+      }
+    })
+    .join('; ');
 }

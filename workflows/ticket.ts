@@ -1,6 +1,7 @@
 // One support ticket, from intake to closure (SPEC §3–§10), as one durable workflow.
 // `run` tells the story; each message handler below is one step of the process; the rules they apply
-// (lifecycle, priority, routing, notifications) are pure modules in domain/.
+// (lifecycle, priority, routing, SLA clocks, notifications) are pure modules in domain/.
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
@@ -11,29 +12,36 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { TicketActivities } from '../activities';
 import { illegal, Refusal, ruleViolation } from '../domain/errors';
 import { openTicket } from '../domain/intake';
-import { isOpen, nextStatus } from '../domain/lifecycle';
+import { canApply, isOpen, nextStatus } from '../domain/lifecycle';
 import { assigneeOf, message, requesterOf, type NewNotification, type Recipient } from '../domain/notifications';
-import type { Ticket } from '../domain/ticket';
+import { priorityOf } from '../domain/priority';
+import { pause, respond, resume, startClock, stop } from '../domain/sla/clock';
+import type { Ticket, TicketStatus, Tier } from '../domain/ticket';
 import { SYSTEM, type Actor, type NewTimelineEvent } from '../domain/timeline';
-import type { DispatchOutcome } from '../store/dispatcher';
+import type { DispatchOutcome, DispatchRequest } from '../store/dispatcher';
 import {
+  addCollaborator,
   addComment,
   assignTicket,
   cancelTicket,
   changeStatus,
   confirmResolution,
   currentTicket,
+  escalateTicket,
+  overridePriority,
   rejectResolution,
   resolveTicket,
   ticketOpened,
   type AssignCommand,
   type ChangeResult,
+  type CollaboratorCommand,
   type Command,
   type CommentCommand,
+  type EscalateCommand,
+  type PriorityCommand,
   type ReasonCommand,
   type ResolveCommand,
   type StatusCommand,
@@ -41,10 +49,10 @@ import {
 } from './definitions';
 import { searchAttributesOf } from './search-attributes';
 import type { TicketState } from './state';
-import { asFailure, describe, Lock, nowIso, nowMs } from './support';
-import { humanDuration, nextTimer, type Timer } from './timers';
+import { asFailure, describe, Lock, nowIso, nowMs, summarize } from './support';
+import { humanDuration, nextTimer, refreshSlaView, type Timer } from './timers';
 
-// MongoDB writes are short, so they run as local activities: no extra workflow task per write.
+// MongoDB reads and writes are short, so they run as local activities: no extra workflow task per write.
 const store = proxyLocalActivities<TicketActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
@@ -55,22 +63,36 @@ interface LoadChange {
   claim?: string[];
 }
 
+/** What a step of the process wants stored: timeline events, notifications, agent load. */
+interface Change {
+  events: NewTimelineEvent[];
+  notes: NewNotification[];
+  load: LoadChange;
+}
+
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket> {
-  const ticket = new TicketProcess(
-    'resume' in input
-      ? input.resume
-      : {
-          ticket: openTicket(input.intake, nowIso()),
-          seq: 0,
-          settings: input.settings,
-          request: input.request,
-          recorded: false,
-          remindedFor: null,
-          missingFacts: input.intake.missingFacts ?? [],
-        },
-  );
-  ticket.listen();
-  return ticket.run();
+  const process = new TicketProcess('resume' in input ? input.resume : newState(input));
+  process.listen();
+  return process.run();
+}
+
+function newState(input: Extract<TicketWorkflowInput, { intake: unknown }>): TicketState {
+  const ticket = openTicket(input.intake, nowIso());
+  const createdAt = Date.parse(ticket.createdAt);
+  return {
+    ticket,
+    seq: 0,
+    settings: input.settings,
+    request: input.request,
+    recorded: false,
+    remindedFor: null,
+    missingFacts: input.intake.missingFacts ?? [],
+    sla: null,
+    clock: startClock(ticket.priority, createdAt),
+    lastProgressAt: createdAt,
+    triageSince: null,
+    triageEscalated: false,
+  };
 }
 
 class TicketProcess {
@@ -114,6 +136,9 @@ class TicketProcess {
     );
     setHandler(currentTicket, () => this.ticket);
     this.handle(assignTicket, (cmd) => this.assign(cmd), () => nextStatus('assign', this.ticket.status));
+    this.handle(escalateTicket, (cmd) => this.escalateByHand(cmd), () => nextStatus('assign', this.ticket.status));
+    this.handle(addCollaborator, (cmd) => this.addCollaborator(cmd), () => this.mustBeOpen());
+    this.handle(overridePriority, (cmd) => this.overridePriority(cmd), () => this.mustBeOpen());
     this.handle(addComment, (cmd) => this.comment(cmd), () => this.mustBeOpen());
     this.handle(changeStatus, (cmd) => this.setStatus(cmd), (cmd) => nextStatus(cmd.status === 'in_progress' ? 'startWork' : 'waitOnCustomer', this.ticket.status));
     this.handle(resolveTicket, (cmd) => this.resolve(cmd), () => nextStatus('resolve', this.ticket.status));
@@ -122,89 +147,181 @@ class TicketProcess {
     this.handle(cancelTicket, (cmd) => this.cancel(cmd), () => nextStatus('cancel', this.ticket.status));
   }
 
-  // ── Intake and dispatch (SPEC §4–§6) ────────────────────────────────────────────────────────────
+  // ── Intake, SLA and dispatch (SPEC §4–§7) ───────────────────────────────────────────────────────
 
   private async intake(): Promise<void> {
-    const outcome = await this.dispatch({}, 'dispatch by routing rules');
+    const [outcome, sla] = await Promise.all([
+      this.dispatch({}, 'dispatch by routing rules'),
+      store.slaPolicyFor.executeWithOptions({ summary: `SLA policy for ${this.ticket.productLine}` }, [this.ticket.productLine]),
+    ]);
+    this.state.sla = sla;
     const { requester } = this.ticket;
     const missing = this.state.missingFacts;
-    const events: NewTimelineEvent[] = [
-      {
-        type: 'created',
-        actor: { id: requester.id, role: 'requester', ...(requester.name ? { name: requester.name } : {}) },
-        visibility: 'public',
-        data: { channel: this.ticket.channel, priority: this.ticket.priority, ...(missing.length ? { missingFacts: missing } : {}) },
-      },
-    ];
+    const change = this.newChange();
+    change.events.push({
+      type: 'created',
+      actor: { id: requester.id, role: 'requester', ...(requester.name ? { name: requester.name } : {}) },
+      visibility: 'public',
+      data: { channel: this.ticket.channel, priority: this.ticket.priority, ...(missing.length ? { missingFacts: missing } : {}) },
+    });
     const ask = missing.length ? ` To help us, please reply with: ${missing.join('; ')}.` : '';
-    const notes: NewNotification[] = [message('ticket_received', this.ticket, requesterOf(this.ticket), `We received your request and will keep you posted. Reference: ${this.ticket.id}.${ask}`)];
+    change.notes.push(message('ticket_received', this.ticket, requesterOf(this.ticket), `We received your request and will keep you posted. Reference: ${this.ticket.id}.${ask}`));
     if (outcome.kind === 'assigned') {
-      this.ticket.status = nextStatus('dispatch', this.ticket.status);
-      this.ticket.assignment = { group: outcome.group, agent: outcome.agent };
-      this.ticket.requiredSkills = outcome.skills;
-      events.push({ type: 'assigned', actor: SYSTEM, visibility: 'internal', data: { to: this.ticket.assignment, ruleId: outcome.ruleId } });
-      notes.push(this.toAssignee('assigned', `New ${this.ticket.priority} ticket assigned to you: ${this.ticket.title}`));
+      this.placeWith(outcome, 'dispatch', SYSTEM, null, change);
     } else {
-      this.ticket.status = nextStatus('sendToTriage', this.ticket.status);
-      events.push({ type: 'triaged', actor: SYSTEM, visibility: 'internal', data: { reason: outcome.kind === 'triage' ? outcome.reason : 'dispatch refused', ruleId: outcome.kind === 'triage' ? outcome.ruleId : null } });
-      notes.push(message('triage_needed', this.ticket, { type: 'supervisors' }, `Ticket ${this.ticket.id} needs manual dispatch.`));
+      this.toTriage(outcome.kind === 'triage' ? outcome.reason : 'dispatch refused', outcome.kind === 'triage' ? outcome.ruleId : null, change);
     }
-    await this.commit(events, notes, { claim: this.ticket.assignment.agent ? [this.ticket.assignment.agent] : [] });
+    if (sla) {
+      refreshSlaView(this.state, nowMs());
+      change.events.push({
+        type: 'sla_started',
+        actor: SYSTEM,
+        visibility: 'internal',
+        data: {
+          policyId: sla.policy.id,
+          policy: sla.policy.name,
+          priority: this.ticket.priority,
+          responseDue: this.ticket.sla.responseDue,
+          resolutionDue: this.ticket.sla.resolutionDue,
+          note: 'this ticket keeps this policy; later edits to policies or calendars apply to new tickets',
+        },
+      });
+    }
+    await this.commit(change);
     this.state.recorded = true;
   }
 
   /** A supervisor assigns (group and/or agent), an agent transfers to another group or takes a ticket of their group. */
   private async assign(cmd: AssignCommand): Promise<ChangeResult> {
-    const status = nextStatus('assign', this.ticket.status);
+    nextStatus('assign', this.ticket.status);
     const outcome = await this.dispatch({ group: cmd.group, agent: cmd.agent }, `dispatch to ${cmd.agent ?? cmd.group}`);
     if (outcome.kind !== 'assigned') throw ruleViolation(outcome.reason);
-    const from = { ...this.ticket.assignment };
-    this.ticket.status = status;
-    this.ticket.assignment = { group: outcome.group, agent: outcome.agent };
-    this.ticket.requiredSkills = outcome.skills;
-    const type = from.group === null ? 'assigned' : from.group !== outcome.group ? 'transferred' : 'reassigned';
-    return this.commit(
-      [{ type, actor: cmd.actor, visibility: 'internal', data: { from, to: this.ticket.assignment, reason: cmd.reason ?? null } }],
-      [this.toAssignee('assigned', `Ticket ${type} to you by ${cmd.actor.name ?? cmd.actor.id}: ${this.ticket.title}`)],
-      swap(from.agent, outcome.agent),
-    );
+    const change = this.newChange();
+    this.placeWith(outcome, 'assign', cmd.actor, cmd.reason ?? null, change);
+    return this.commit(change);
   }
 
-  private dispatch(target: { group?: string; agent?: string }, summary: string): Promise<DispatchOutcome> {
+  /** Escalation (SPEC §8): to the named group or the group's escalation target, one tier up at least. */
+  private async escalateByHand(cmd: EscalateCommand): Promise<ChangeResult> {
+    nextStatus('assign', this.ticket.status);
+    const change = this.newChange();
+    const refused = await this.escalate(cmd.actor, cmd.reason, cmd.toGroup, change);
+    if (refused) throw ruleViolation(refused);
+    return this.commit(change);
+  }
+
+  /** Moves the ticket up; returns why not when there is nowhere to go. */
+  private async escalate(actor: Actor, reason: string, toGroup: string | undefined, change: Change): Promise<string | null> {
+    if (!canApply('assign', this.ticket.status)) return `a ${this.ticket.status} ticket is not escalated`;
+    const outcome = await this.dispatch({ group: toGroup, escalate: true }, `escalate to ${toGroup ?? 'the next tier'}`);
+    if (outcome.kind !== 'assigned') return outcome.reason;
+    this.placeWith(outcome, 'escalate', actor, reason, change);
+    change.notes.push(message('escalated', this.ticket, { type: 'supervisors' }, `Escalated to ${outcome.group} (tier ${this.ticket.tier}): ${reason}`));
+    return null;
+  }
+
+  /** Puts the ticket with the group and agent dispatch chose, moving the agent load along; escalation also raises the tier. */
+  private placeWith(outcome: Extract<DispatchOutcome, { kind: 'assigned' }>, how: 'dispatch' | 'assign' | 'escalate', actor: Actor, reason: string | null, change: Change): void {
+    const from = { ...this.ticket.assignment, tier: this.ticket.tier };
+    const status = nextStatus(how === 'dispatch' ? 'dispatch' : 'assign', this.ticket.status);
+    if (status !== this.ticket.status) change.events.push(this.moveTo(status, actor, reason, 'internal'));
+    this.ticket.assignment = { group: outcome.group, agent: outcome.agent };
+    this.ticket.requiredSkills = outcome.skills;
+    this.ticket.tier = (how === 'escalate' ? Math.min(3, Math.max(from.tier + 1, outcome.tier)) : Math.max(from.tier, outcome.tier)) as Tier;
+    this.state.triageSince = null;
+    const to = { ...this.ticket.assignment, tier: this.ticket.tier };
+    const type = how === 'escalate' ? 'escalated' : from.group === null ? 'assigned' : from.group !== outcome.group ? 'transferred' : 'reassigned';
+    const data = how === 'escalate' ? { from, to, reason, automatic: actor.role === 'system' } : { from: { group: from.group, agent: from.agent }, to: this.ticket.assignment, reason, ruleId: outcome.ruleId };
+    change.events.push({ type, actor, visibility: 'internal', data });
+    change.notes.push(this.toAssignee('assigned', `${this.ticket.priority} ticket ${type} to you: ${this.ticket.title}`));
+    if (from.agent !== outcome.agent) {
+      if (from.agent) (change.load.release ??= []).push(from.agent);
+      if (outcome.agent) (change.load.claim ??= []).push(outcome.agent);
+    }
+  }
+
+  private toTriage(reason: string, ruleId: string | null, change: Change): void {
+    change.events.push(this.moveTo(nextStatus('sendToTriage', this.ticket.status), SYSTEM, reason, 'internal'));
+    change.events.push({ type: 'triaged', actor: SYSTEM, visibility: 'internal', data: { reason, ruleId } });
+    change.notes.push(message('triage_needed', this.ticket, { type: 'supervisors' }, `Ticket ${this.ticket.id} needs manual dispatch: ${reason}.`));
+    this.state.triageSince = nowMs();
+  }
+
+  private dispatch(target: Omit<DispatchRequest, 'ticket' | 'at'>, summary: string): Promise<DispatchOutcome> {
     return store.dispatchTicket.executeWithOptions({ summary }, [{ ticket: this.ticket, ...target, at: nowIso() }]);
   }
 
-  // ── Work: the conversation and its statuses (SPEC §3, §9) ─────────────────────────────────────────
+  /** Collaborators from other groups help without taking ownership (SPEC §8). */
+  private async addCollaborator(cmd: CollaboratorCommand): Promise<ChangeResult> {
+    this.mustBeOpen();
+    const change = this.newChange();
+    if (!this.ticket.collaborators.includes(cmd.agent)) {
+      this.ticket.collaborators.push(cmd.agent);
+      change.events.push({ type: 'collaborator_added', actor: cmd.actor, visibility: 'internal', data: { agent: cmd.agent } });
+      change.notes.push(message('collaboration', this.ticket, { type: 'agent', id: cmd.agent }, `${cmd.actor.name ?? cmd.actor.id} asked for your help on ${this.ticket.id}.`));
+    }
+    return this.commit(change);
+  }
+
+  /** A supervisor's override (SPEC §5): deadlines are recomputed from the ticket's creation. */
+  private async overridePriority(cmd: PriorityCommand): Promise<ChangeResult> {
+    this.mustBeOpen();
+    const from = { priority: this.ticket.priority, impact: this.ticket.impact, urgency: this.ticket.urgency };
+    this.ticket.impact = cmd.impact ?? this.ticket.impact;
+    this.ticket.urgency = cmd.urgency ?? this.ticket.urgency;
+    this.ticket.priority = cmd.priority ?? priorityOf(this.ticket.impact, this.ticket.urgency);
+    const clock = this.state.clock;
+    clock.priority = this.ticket.priority;
+    // New targets deserve their own warnings; breaches already recorded stay recorded.
+    clock.responseWarned = clock.responseBreached;
+    clock.resolutionWarned = clock.resolutionBreached;
+    refreshSlaView(this.state, nowMs());
+    const change = this.newChange();
+    change.events.push({
+      type: 'priority_changed',
+      actor: cmd.actor,
+      visibility: 'internal',
+      data: { from, to: { priority: this.ticket.priority, impact: this.ticket.impact, urgency: this.ticket.urgency }, reason: cmd.reason, responseDue: this.ticket.sla.responseDue, resolutionDue: this.ticket.sla.resolutionDue },
+    });
+    change.notes.push(...this.toAssigneeIfAny('priority_changed', `Priority ${from.priority} → ${this.ticket.priority}: ${cmd.reason}`));
+    return this.commit(change);
+  }
+
+  // ── Work: the conversation and its statuses (SPEC §3, §7, §9) ──────────────────────────────────
 
   private async comment(cmd: CommentCommand): Promise<ChangeResult> {
     this.mustBeOpen();
-    const events: NewTimelineEvent[] = [{ type: 'comment', actor: cmd.actor, visibility: cmd.visibility, data: { body: cmd.body, ...(cmd.source ? { source: cmd.source } : {}) } }];
-    const notes: NewNotification[] = [];
+    const change = this.newChange();
+    change.events.push({ type: 'comment', actor: cmd.actor, visibility: cmd.visibility, data: { body: cmd.body, ...(cmd.source ? { source: cmd.source } : {}) } });
     const fromStaff = cmd.actor.role !== 'requester';
     if (fromStaff && cmd.visibility === 'public') {
-      this.ticket.sla.firstRespondedAt ??= nowIso();
-      if (this.ticket.status === 'assigned') events.push(this.moveTo(nextStatus('startWork', this.ticket.status), cmd.actor, 'agent replied'));
-      notes.push(message('public_reply', this.ticket, requesterOf(this.ticket), cmd.body));
+      // The first public reply of an agent meets the response target; every public reply counts as progress.
+      respond(this.state.clock, nowMs());
+      this.state.lastProgressAt = nowMs();
+      if (this.ticket.status === 'assigned') change.events.push(this.moveTo(nextStatus('startWork', this.ticket.status), cmd.actor, 'agent replied'));
+      change.notes.push(message('public_reply', this.ticket, requesterOf(this.ticket), cmd.body));
     } else if (!fromStaff) {
       // The customer answered: the ball is back with the desk (Zendesk: pending → open).
-      if (this.ticket.status === 'waiting_on_customer') events.push(this.moveTo(nextStatus('startWork', this.ticket.status), cmd.actor, 'requester replied'));
-      const assignee = assigneeOf(this.ticket);
-      if (assignee) notes.push(message('requester_reply', this.ticket, assignee, cmd.body));
+      if (this.ticket.status === 'waiting_on_customer') change.events.push(this.moveTo(nextStatus('startWork', this.ticket.status), cmd.actor, 'requester replied'));
+      change.notes.push(...this.toAssigneeIfAny('requester_reply', cmd.body));
     }
-    return this.commit(events, notes);
+    return this.commit(change);
   }
 
   private async setStatus(cmd: StatusCommand): Promise<ChangeResult> {
-    const status = nextStatus(cmd.status === 'in_progress' ? 'startWork' : 'waitOnCustomer', this.ticket.status);
-    const notes = status === 'waiting_on_customer' ? [message('waiting_on_you', this.ticket, requesterOf(this.ticket), cmd.reason ?? 'We need more information from you to continue.')] : [];
-    return this.commit([this.moveTo(status, cmd.actor, cmd.reason ?? null)], notes);
+    const change = this.newChange();
+    change.events.push(this.moveTo(nextStatus(cmd.status === 'in_progress' ? 'startWork' : 'waitOnCustomer', this.ticket.status), cmd.actor, cmd.reason ?? null));
+    if (cmd.status === 'waiting_on_customer') change.notes.push(message('waiting_on_you', this.ticket, requesterOf(this.ticket), cmd.reason ?? 'We need more information from you to continue.'));
+    return this.commit(change);
   }
 
   // ── Resolution, confirmation, closure (SPEC §10) ──────────────────────────────────────────────────
 
   private async resolve(cmd: ResolveCommand): Promise<ChangeResult> {
-    const status = nextStatus('resolve', this.ticket.status);
-    const at = nowIso();
+    const change = this.newChange();
+    change.events.push(this.moveTo(nextStatus('resolve', this.ticket.status), cmd.actor, null));
+    // The resolution goes to the requester in public, so it answers them too.
+    respond(this.state.clock, nowMs());
     this.ticket.resolution = {
       summary: cmd.summary,
       rootCause: cmd.rootCause,
@@ -212,62 +329,112 @@ class TicketProcess {
       kbArticleId: cmd.kbArticleId ?? null,
       newKnowledge: cmd.newKnowledge ?? false,
       resolvedBy: cmd.actor.id,
-      resolvedAt: at,
+      resolvedAt: nowIso(),
     };
+    change.events.push({ type: 'resolved', actor: cmd.actor, visibility: 'public', data: { ...this.ticket.resolution } });
     const window = humanDuration(this.state.settings.confirmationWindowMs);
-    return this.commit(
-      [this.moveTo(status, cmd.actor, null), { type: 'resolved', actor: cmd.actor, visibility: 'public', data: { ...this.ticket.resolution } }],
-      [message('resolved', this.ticket, requesterOf(this.ticket), `${cmd.summary}\n\nPlease confirm the problem is solved, or tell us it is not, within ${window}; after that the ticket closes by itself.`)],
-      { release: this.agentHolding() },
-    );
+    change.notes.push(message('resolved', this.ticket, requesterOf(this.ticket), `${cmd.summary}\n\nPlease confirm the problem is solved, or tell us it is not, within ${window}; after that the ticket closes by itself.`));
+    change.load.release = this.agentHolding();
+    return this.commit(change);
   }
 
   private async confirm(cmd: Command): Promise<ChangeResult> {
-    const closed = this.close(nextStatus('confirm', this.ticket.status), cmd.actor, 'requester confirmed the solution');
-    return this.commit([closed], this.toAssigneeIfAny('confirmed', 'The requester confirmed the solution; the ticket is closed.'));
+    const change = this.newChange();
+    change.events.push(this.close(nextStatus('confirm', this.ticket.status), cmd.actor, 'requester confirmed the solution'));
+    change.notes.push(...this.toAssigneeIfAny('confirmed', 'The requester confirmed the solution; the ticket is closed.'));
+    return this.commit(change);
   }
 
   private async reject(cmd: ReasonCommand): Promise<ChangeResult> {
-    const status = nextStatus('reject', this.ticket.status);
+    const change = this.newChange();
+    change.events.push(this.moveTo(nextStatus('reject', this.ticket.status), cmd.actor, cmd.reason));
     const rejected = this.ticket.resolution;
     this.ticket.resolution = null;
     this.ticket.reopenCount += 1;
-    const events = [this.moveTo(status, cmd.actor, cmd.reason), { type: 'reopened', actor: cmd.actor, visibility: 'public' as const, data: { reason: cmd.reason, rejected, reopenCount: this.ticket.reopenCount } }];
-    return this.commit(events, this.toAssigneeIfAny('reopened', `The requester says it is not solved: ${cmd.reason}`), { claim: this.agentHolding() });
+    change.events.push({ type: 'reopened', actor: cmd.actor, visibility: 'public', data: { reason: cmd.reason, rejected, reopenCount: this.ticket.reopenCount } });
+    change.notes.push(...this.toAssigneeIfAny('reopened', `The requester says it is not solved: ${cmd.reason}`));
+    change.load.claim = this.agentHolding();
+    return this.commit(change);
   }
 
   private async cancel(cmd: ReasonCommand): Promise<ChangeResult> {
     // A resolved ticket already left its agent's load.
     const held = this.ticket.status === 'resolved' ? [] : this.agentHolding();
-    const cancelled = this.close(nextStatus('cancel', this.ticket.status), cmd.actor, cmd.reason);
-    const notes = this.toAssigneeIfAny('cancelled', `Cancelled: ${cmd.reason}`);
-    if (cmd.actor.role !== 'requester') notes.push(message('cancelled', this.ticket, requesterOf(this.ticket), `Your ticket was cancelled: ${cmd.reason}`));
-    return this.commit([cancelled], notes, { release: held });
+    const change = this.newChange();
+    change.events.push(this.close(nextStatus('cancel', this.ticket.status), cmd.actor, cmd.reason));
+    change.notes.push(...this.toAssigneeIfAny('cancelled', `Cancelled: ${cmd.reason}`));
+    if (cmd.actor.role !== 'requester') change.notes.push(message('cancelled', this.ticket, requesterOf(this.ticket), `Your ticket was cancelled: ${cmd.reason}`));
+    change.load.release = held;
+    return this.commit(change);
   }
 
-  // ── Timers (SPEC §10): derived from the state in timers.ts ───────────────────────────────────────
+  // ── Timers (SPEC §7, §10): derived from the state in timers.ts ───────────────────────────────────
 
   private async fire(timer: Timer): Promise<void> {
     // The state may have moved on while this waited for the lock.
-    if (nextTimer(this.state)?.kind !== timer.kind || nowMs() < timer.at) return;
+    const due = nextTimer(this.state);
+    if (due?.kind !== timer.kind || nowMs() < due.at) return;
+    const change = this.newChange();
+    const clock = this.state.clock;
+    const p = this.ticket.priority;
     switch (timer.kind) {
+      case 'responseWarning':
+      case 'resolutionWarning': {
+        const which = timer.kind === 'responseWarning' ? 'response' : 'resolution';
+        if (which === 'response') clock.responseWarned = true;
+        else clock.resolutionWarned = true;
+        const percent = this.state.sla!.policy.warnAtPercent;
+        change.events.push({ type: 'sla_warning', actor: SYSTEM, visibility: 'internal', data: { clock: which, percent, due: this.ticket.sla[`${which}Due`] } });
+        const text = `${percent}% of the ${which} target for ${p} has passed; due ${this.ticket.sla[`${which}Due`]}.`;
+        change.notes.push(...this.toAssigneeIfAny('sla_warning', text), message('sla_warning', this.ticket, { type: 'supervisors' }, text));
+        break;
+      }
+      case 'responseBreach':
+      case 'resolutionBreach': {
+        const which = timer.kind === 'responseBreach' ? 'response' : 'resolution';
+        const dueAt = this.ticket.sla[`${which}Due`];
+        if (which === 'response') clock.responseBreached = true;
+        else clock.resolutionBreached = true;
+        change.events.push({ type: 'sla_breached', actor: SYSTEM, visibility: 'internal', data: { clock: which, due: dueAt } });
+        const text = `The ${which} target for ${p} was missed (due ${dueAt}).`;
+        change.notes.push(...this.toAssigneeIfAny('sla_breached', text), message('sla_breached', this.ticket, { type: 'supervisors' }, text));
+        const cannot = await this.escalate(SYSTEM, `${which} SLA ${p} breached`, undefined, change);
+        if (cannot) change.events.push({ type: 'escalation_skipped', actor: SYSTEM, visibility: 'internal', data: { reason: cannot } });
+        break;
+      }
+      case 'progressReminder':
+        this.state.lastProgressAt = nowMs();
+        change.events.push({ type: 'progress_reminder', actor: SYSTEM, visibility: 'internal', data: {} });
+        change.notes.push(this.toAssignee('progress_reminder', `No public update on ${this.ticket.id} (${p}) for ${humanDuration(this.state.sla!.policy.progressCadenceMs[p] ?? 0)}: please update the requester.`));
+        break;
+      case 'triageTimeout': {
+        this.state.triageEscalated = true;
+        const target = this.state.sla!.policy.triage.escalateTo ?? undefined;
+        change.events.push({ type: 'triage_overdue', actor: SYSTEM, visibility: 'internal', data: { since: new Date(this.state.triageSince ?? nowMs()).toISOString() } });
+        change.notes.push(message('triage_overdue', this.ticket, { type: 'supervisors' }, `Ticket ${this.ticket.id} is still waiting for dispatch.`));
+        if (target) {
+          const cannot = await this.escalate(SYSTEM, 'triage target passed', target, change);
+          if (cannot) change.events.push({ type: 'escalation_skipped', actor: SYSTEM, visibility: 'internal', data: { reason: cannot } });
+        } else {
+          const from = this.ticket.tier;
+          this.ticket.tier = Math.min(3, from + 1) as Tier;
+          change.events.push({ type: 'escalated', actor: SYSTEM, visibility: 'internal', data: { reason: 'triage target passed', automatic: true, from: { tier: from }, to: { tier: this.ticket.tier } } });
+        }
+        break;
+      }
       case 'confirmationReminder':
         this.state.remindedFor = this.ticket.resolution?.resolvedAt ?? null;
-        await this.commit(
-          [{ type: 'confirmation_reminder', actor: SYSTEM, visibility: 'public', data: {} }],
-          [message('confirmation_reminder', this.ticket, requesterOf(this.ticket), 'Reminder: please confirm whether the solution worked, or tell us it did not.')],
-        );
-        return;
+        change.events.push({ type: 'confirmation_reminder', actor: SYSTEM, visibility: 'public', data: {} });
+        change.notes.push(message('confirmation_reminder', this.ticket, requesterOf(this.ticket), 'Reminder: please confirm whether the solution worked, or tell us it did not.'));
+        break;
       case 'autoClose': {
         const window = humanDuration(this.state.settings.confirmationWindowMs);
-        const closed = this.close(nextStatus('autoClose', this.ticket.status), SYSTEM, `closed automatically: no answer within ${window}`);
-        await this.commit(
-          [closed],
-          [message('closed', this.ticket, requesterOf(this.ticket), `We closed your ticket because we did not hear back within ${window}.`), ...this.toAssigneeIfAny('closed', 'Closed automatically after the confirmation window.')],
-        );
-        return;
+        change.events.push(this.close(nextStatus('autoClose', this.ticket.status), SYSTEM, `closed automatically: no answer within ${window}`));
+        change.notes.push(message('closed', this.ticket, requesterOf(this.ticket), `We closed your ticket because we did not hear back within ${window}.`), ...this.toAssigneeIfAny('closed', 'Closed automatically after the confirmation window.'));
+        break;
       }
     }
+    await this.commit(change);
   }
 
   // ── Plumbing ──────────────────────────────────────────────────────────────────────────────────────
@@ -309,28 +476,38 @@ class TicketProcess {
     return condition(changed, wait, { summary: timer.summary });
   }
 
+  private newChange(): Change {
+    return { events: [], notes: [], load: {} };
+  }
+
   /** Stores the change (ticket, events, notifications, load) in one idempotent step, then updates the UI's view. */
-  private async commit(events: NewTimelineEvent[], notes: NewNotification[] = [], load: LoadChange = {}): Promise<ChangeResult> {
+  private async commit({ events, notes, load }: Change): Promise<ChangeResult> {
     const at = nowIso();
     const ticket = this.ticket;
     ticket.version += 1;
     ticket.updatedAt = at;
+    refreshSlaView(this.state, nowMs());
     const notified: NewTimelineEvent[] = notes.map((n) => ({ type: 'notified', actor: SYSTEM, visibility: 'internal', data: { kind: n.kind, to: n.to } }));
     const stamped = [...events, ...notified].map((event) => ({ ...event, ticketId: ticket.id, seq: ++this.state.seq, at }));
     const notifications = notes.map((n) => ({ ...n, id: `${ticket.id}:${ticket.version}:${n.kind}:${recipientKey(n.to)}`, ticketId: ticket.id, at }));
-    await store.recordChange.executeWithOptions({ summary: events.map((e) => e.type).join(', ') }, [{ ticket, events: stamped, notifications, load }]);
+    await store.recordChange.executeWithOptions({ summary: `record: ${summarize(events)}` }, [{ ticket, events: stamped, notifications, load }]);
     upsertSearchAttributes(searchAttributesOf(ticket));
     setCurrentDetails(describe(ticket, nextTimer(this.state)));
     return { ticket, events: stamped.slice(0, events.length) };
   }
 
-  private moveTo(status: Ticket['status'], actor: Actor, reason: string | null): NewTimelineEvent {
+  /** Changes the status and keeps the SLA clocks in step: waiting on the customer and awaiting confirmation pause the resolution clock. */
+  private moveTo(status: TicketStatus, actor: Actor, reason: string | null, visibility: 'public' | 'internal' = 'public'): NewTimelineEvent {
     const from = this.ticket.status;
     this.ticket.status = status;
-    return { type: 'status_changed', actor, visibility: 'public', data: { from, to: status, reason } };
+    const now = nowMs();
+    if (status === 'waiting_on_customer' || status === 'resolved') pause(this.state.clock, now);
+    else if (status === 'closed' || status === 'cancelled') stop(this.state.clock, now);
+    else resume(this.state.clock, now);
+    return { type: 'status_changed', actor, visibility, data: { from, to: status, reason } };
   }
 
-  private close(status: Ticket['status'], actor: Actor, reason: string): NewTimelineEvent {
+  private close(status: TicketStatus, actor: Actor, reason: string): NewTimelineEvent {
     const event = this.moveTo(status, actor, reason);
     this.ticket.closedAt = nowIso();
     return event;
@@ -354,13 +531,6 @@ class TicketProcess {
   }
 }
 
-/** Load moves from the previous agent to the new one; nothing moves when they are the same. */
-function swap(from: string | null, to: string | null): LoadChange {
-  if (from === to) return {};
-  return { release: from ? [from] : [], claim: to ? [to] : [] };
-}
-
 function recipientKey(to: Recipient): string {
   return 'id' in to ? `${to.type}-${to.id}` : to.type;
 }
-

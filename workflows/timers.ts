@@ -1,8 +1,17 @@
 // Every durable timer of a ticket is derived here from its state, so they live in one place and a change of
-// state (a pause, a new deadline) simply yields a different next timer.
+// state (a pause, a reply, a new priority) simply yields a different next timer.
+import { deadlines, isPaused, pausedMs } from '../domain/sla/clock';
 import type { TicketState } from './state';
 
-export type TimerKind = 'confirmationReminder' | 'autoClose';
+export type TimerKind =
+  | 'responseWarning'
+  | 'responseBreach'
+  | 'resolutionWarning'
+  | 'resolutionBreach'
+  | 'progressReminder'
+  | 'triageTimeout'
+  | 'confirmationReminder'
+  | 'autoClose';
 
 export interface Timer {
   kind: TimerKind;
@@ -13,20 +22,66 @@ export interface Timer {
 }
 
 export function pendingTimers(state: TicketState): Timer[] {
-  const { ticket, settings } = state;
-  const timers: Timer[] = [];
-  if (ticket.status === 'resolved' && ticket.resolution) {
-    const resolvedAt = Date.parse(ticket.resolution.resolvedAt);
-    const window = settings.confirmationWindowMs;
-    if (state.remindedFor !== ticket.resolution.resolvedAt) {
-      timers.push({ kind: 'confirmationReminder', at: resolvedAt + window / 2, summary: `confirmation reminder (${humanDuration(window / 2)} after resolution)` });
-    }
-    timers.push({ kind: 'autoClose', at: resolvedAt + window, summary: `auto-close if unconfirmed (${humanDuration(window)})` });
-  }
-  return timers.sort((a, b) => a.at - b.at);
+  return [...slaTimers(state), ...confirmationTimers(state)].sort((a, b) => a.at - b.at);
 }
 
 export const nextTimer = (state: TicketState): Timer | null => pendingTimers(state)[0] ?? null;
+
+function slaTimers(state: TicketState): Timer[] {
+  const { sla, clock, ticket } = state;
+  if (!sla || clock.stoppedAt !== null) return [];
+  const due = deadlines(sla, clock);
+  const p = clock.priority;
+  const warn = `${sla.policy.warnAtPercent}%`;
+  const timers: Timer[] = [];
+  if (clock.respondedAt === null && !clock.responseBreached) {
+    if (!clock.responseWarned) timers.push({ kind: 'responseWarning', at: due.responseWarnAt, summary: `response SLA ${p}: ${warn} warning` });
+    timers.push({ kind: 'responseBreach', at: due.responseDue, summary: `response SLA ${p}` });
+  }
+  if (due.resolutionDue !== null && due.resolutionWarnAt !== null && !clock.resolutionBreached) {
+    if (!clock.resolutionWarned) timers.push({ kind: 'resolutionWarning', at: due.resolutionWarnAt, summary: `resolution SLA ${p}: ${warn} warning` });
+    timers.push({ kind: 'resolutionBreach', at: due.resolutionDue, summary: `resolution SLA ${p}` });
+  }
+  const cadence = sla.policy.progressCadenceMs[ticket.priority];
+  if (cadence && (ticket.status === 'assigned' || ticket.status === 'in_progress')) {
+    timers.push({ kind: 'progressReminder', at: state.lastProgressAt + cadence, summary: `progress update due (${p} every ${humanDuration(cadence)})` });
+  }
+  if (ticket.status === 'triage' && state.triageSince !== null && !state.triageEscalated) {
+    timers.push({ kind: 'triageTimeout', at: state.triageSince + sla.policy.triage.targetMs, summary: `triage target (${humanDuration(sla.policy.triage.targetMs)})` });
+  }
+  return timers;
+}
+
+function confirmationTimers(state: TicketState): Timer[] {
+  const { ticket, settings } = state;
+  if (ticket.status !== 'resolved' || !ticket.resolution) return [];
+  const resolvedAt = Date.parse(ticket.resolution.resolvedAt);
+  const window = settings.confirmationWindowMs;
+  const timers: Timer[] = [];
+  if (state.remindedFor !== ticket.resolution.resolvedAt) {
+    timers.push({ kind: 'confirmationReminder', at: resolvedAt + window / 2, summary: `confirmation reminder (${humanDuration(window / 2)} after resolution)` });
+  }
+  timers.push({ kind: 'autoClose', at: resolvedAt + window, summary: `auto-close if unconfirmed (${humanDuration(window)})` });
+  return timers;
+}
+
+/** Brings the ticket's public SLA fields (SPEC §16) in line with its clocks. */
+export function refreshSlaView(state: TicketState, now: number): void {
+  const { sla, clock, ticket } = state;
+  if (!sla) return;
+  const due = deadlines(sla, clock);
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  ticket.sla = {
+    policyId: sla.policy.id,
+    responseDue: iso(due.responseDue),
+    resolutionDue: clock.stoppedAt === null ? iso(due.resolutionDue) : ticket.sla.resolutionDue,
+    firstRespondedAt: iso(clock.respondedAt),
+    responseBreached: clock.responseBreached,
+    resolutionBreached: clock.resolutionBreached,
+    paused: isPaused(clock),
+    pausedMs: Math.round(pausedMs(sla, clock, now)),
+  };
+}
 
 export function humanDuration(ms: number): string {
   const units: Array<[number, string]> = [

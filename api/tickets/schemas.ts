@@ -121,6 +121,7 @@ export const ticketResource = z.object({
     responseBreached: z.boolean(),
     resolutionBreached: z.boolean(),
     paused: z.boolean(),
+    pausedMs: z.number().int(),
   }),
   suggestions: z.array(z.object({ articleId: z.string(), title: z.string(), score: z.number() })),
   reopenCount: z.number().int(),

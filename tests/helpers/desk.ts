@@ -14,7 +14,7 @@ import { connectDatabase, syncIndexes, type Database } from '../../platform/mong
 import { DeskConfigStore } from '../../store/desk-config';
 import { Dispatcher } from '../../store/dispatcher';
 import { TicketStore } from '../../store/tickets';
-import { demoAgents, demoGroups, demoRoutingRules, demoTemplates } from '../../stack/demo-desk';
+import { demoAgents, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from '../../stack/demo-desk';
 import { createTicketWorker } from '../../worker/worker';
 
 // The SDK's routine INFO lines (worker state changes) would bury test output.
@@ -46,6 +46,8 @@ export async function seedDemoDesk(db: Database): Promise<void> {
   await desk.replaceAgents(demoAgents);
   await desk.replaceRoutingRules(demoRoutingRules);
   await desk.replaceTemplates(demoTemplates);
+  await desk.replaceCalendars(demoCalendars);
+  await desk.replaceSlaPolicies(demoSlaPolicies);
 }
 
 const uniqueName = (label: string) => `${label.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
@@ -99,7 +101,7 @@ export async function startDesk(label: string, options: DeskOptions = {}): Promi
     connection: nativeConnection,
     namespace: config.temporalNamespace,
     taskQueue,
-    deps: { tickets, dispatcher: new Dispatcher(db.models), logger: silentLogger },
+    deps: { tickets, dispatcher: new Dispatcher(db.models), deskConfig: new DeskConfigStore(db.models), logger: silentLogger },
     workflowBundle: { codePath: servers.workflowBundle },
   });
   const running = worker.run();

@@ -40,9 +40,11 @@ describe('ticket intake', () => {
     const events = await desk.db.models.Timeline.find({ ticketId: intake.id }).sort({ seq: 1 }).lean();
     expect(events.map((e) => [e.seq, e.type, e.visibility])).toEqual([
       [1, 'created', 'public'],
-      [2, 'assigned', 'internal'],
-      [3, 'notified', 'internal'],
-      [4, 'notified', 'internal'],
+      [2, 'status_changed', 'internal'],
+      [3, 'assigned', 'internal'],
+      [4, 'sla_started', 'internal'],
+      [5, 'notified', 'internal'],
+      [6, 'notified', 'internal'],
     ]);
     expect(events[0]).toMatchObject({ _id: `${intake.id}:1`, actor: { id: 'alice', role: 'requester' } });
     const outbox = await desk.db.models.Outbox.find({ ticketId: intake.id }).lean();

@@ -61,6 +61,7 @@ describe('ticket lifecycle', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const statuses = events.filter((e) => e.type === 'status_changed').map((e) => `${e.data.from}→${e.data.to}`);
     expect(statuses).toEqual([
+      'new→assigned',
       'assigned→in_progress',
       'in_progress→waiting_on_customer',
       'waiting_on_customer→in_progress',
@@ -101,7 +102,7 @@ describe('ticket lifecycle', () => {
 
     const result = await change(desk.client, ticket.id, assignTicket, { actor: people.sam, group: 'billing-l1', reason: 'payments belong to billing' });
     expect(result.ticket).toMatchObject({ status: 'assigned', assignment: { group: 'billing-l1', agent: 'eve' } });
-    expect(result.events.map((e) => e.type)).toEqual(['assigned']);
+    expect(result.events.map((e) => e.type)).toEqual(['status_changed', 'assigned']);
     expect(await loadOf('eve')).toContain(ticket.id);
   });
 
