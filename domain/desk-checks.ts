@@ -1,5 +1,8 @@
 // Consistency of the desk's configuration: ids are unique and every reference points at something real.
 import type { Agent, Group, RoutingRule, Template } from './desk';
+import { validateCalendar, type BusinessCalendar } from './sla/calendar';
+import type { SlaPolicy } from './sla/policy';
+import { PRIORITIES } from './ticket';
 import { MANUAL } from './routing';
 
 export interface ConfigProblem {
@@ -61,5 +64,42 @@ export function checkRoutingRules(rules: RoutingRule[], groups: Group[]): Config
 export function checkTemplates(templates: Template[]): ConfigProblem[] {
   const problems = duplicates(templates.map((t) => t.problemType), 'problem type', 'problemType');
   templates.forEach((template, i) => problems.push(...duplicates(template.fields.map((f) => f.key), 'field', 'key').map((p) => ({ ...p, path: `${i}.fields.${p.path}` }))));
+  return problems;
+}
+
+/** Calendars must make sense on their own (zone, hours, holidays) and stay while a policy counts on them. */
+export function checkCalendars(calendars: BusinessCalendar[], usedBy: SlaPolicy[]): ConfigProblem[] {
+  const problems = duplicates(calendars.map((c) => c.id), 'calendar');
+  calendars.forEach((calendar, i) => problems.push(...validateCalendar(calendar).map((p) => ({ path: `${i}.${p.path}`, message: p.message }))));
+  const ids = new Set(calendars.map((c) => c.id));
+  for (const policy of usedBy) {
+    for (const priority of PRIORITIES) {
+      const id = policy.targets[priority].calendarId;
+      if (id !== null && !ids.has(id)) problems.push({ path: '', message: `calendar ${id} is still used by SLA policy ${policy.id} (${priority})` });
+    }
+  }
+  return problems;
+}
+
+/** One default policy, one policy per product line, calendars and escalation groups that exist, sane targets. */
+export function checkSlaPolicies(policies: SlaPolicy[], calendars: BusinessCalendar[], groups: Group[]): ConfigProblem[] {
+  const problems = duplicates(policies.map((p) => p.id), 'policy');
+  const calendarIds = new Set(calendars.map((c) => c.id));
+  const groupIds = new Set(groups.map((g) => g.id));
+  const defaults = policies.filter((p) => p.productLine === null).length;
+  if (defaults !== 1) problems.push({ path: '', message: `there must be exactly one default policy (productLine null), found ${defaults}` });
+  const seen = new Set<string>();
+  policies.forEach((policy, i) => {
+    if (policy.productLine !== null) {
+      if (seen.has(policy.productLine)) problems.push({ path: `${i}.productLine`, message: `product line ${policy.productLine} already has a policy` });
+      seen.add(policy.productLine);
+    }
+    for (const priority of PRIORITIES) {
+      const target = policy.targets[priority];
+      if (target.calendarId !== null && !calendarIds.has(target.calendarId)) problems.push({ path: `${i}.targets.${priority}.calendarId`, message: `there is no calendar ${target.calendarId}` });
+      if (target.resolutionMs < target.responseMs) problems.push({ path: `${i}.targets.${priority}.resolutionMs`, message: 'the resolution target cannot be shorter than the response target' });
+    }
+    if (policy.triage.escalateTo !== null && !groupIds.has(policy.triage.escalateTo)) problems.push({ path: `${i}.triage.escalateTo`, message: `there is no group ${policy.triage.escalateTo}` });
+  });
   return problems;
 }

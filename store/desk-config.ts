@@ -22,6 +22,11 @@ export class DeskConfigStore {
     return docs.map(({ _id, ...a }) => ({ id: _id, ...a }));
   }
 
+  async agent(id: string): Promise<Agent | null> {
+    const doc = await this.models.Agent.findById(id).lean();
+    return doc ? { ...doc, id: doc._id } : null;
+  }
+
   async routingRules(): Promise<RoutingRule[]> {
     const docs = await this.models.RoutingRule.find().sort({ order: 1 }).lean();
     return docs.map(({ _id, order: _order, ...r }) => ({ id: _id, ...r }));

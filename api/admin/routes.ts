@@ -1,11 +1,11 @@
 // Admin configuration (SPEC §14, §16): GET and PUT whole lists of groups, agents, routing rules, templates.
 // A PUT replaces the list; inconsistent references are refused (422) naming the item.
 import type { z } from 'zod';
-import { checkAgents, checkGroups, checkRoutingRules, checkTemplates, type ConfigProblem } from '../../domain/desk-checks';
+import { checkAgents, checkCalendars, checkGroups, checkRoutingRules, checkSlaPolicies, checkTemplates, type ConfigProblem } from '../../domain/desk-checks';
 import type { ApiDeps } from '../deps';
-import { unprocessable } from '../http/problem';
+import { badRequest, unprocessable } from '../http/problem';
 import { defineRoute, type Route } from '../http/routes';
-import { agentList, groupList, routingRuleList, templateList } from './schemas';
+import { agentList, calendarList, groupList, routingRuleList, slaPolicyList, templateList } from './schemas';
 
 interface ListSpec<T> {
   path: string;
@@ -13,6 +13,8 @@ interface ListSpec<T> {
   schema: z.ZodType<T[]>;
   read(): Promise<T[]>;
   check(items: T[]): Promise<ConfigProblem[]>;
+  /** Problems with an item on its own (a calendar's zone or hours) are bad input (400), not a conflict. */
+  validate?(items: T[]): ConfigProblem[];
   replace(items: T[]): Promise<void>;
 }
 
@@ -31,8 +33,10 @@ function configList<T>(spec: ListSpec<T>): Route[] {
       method: 'put',
       summary: `Replace the ${spec.what}`,
       body: spec.schema,
-      responses: { 200: { description: `The ${spec.what} now`, schema: spec.schema }, 422: { description: 'A reference points nowhere, or an id repeats' } },
+      responses: { 200: { description: `The ${spec.what} now`, schema: spec.schema }, 422: { description: 'A reference points nowhere, an id repeats, or something still uses what would be removed' } },
       async handle({ body }) {
+        const invalid = spec.validate?.(body) ?? [];
+        if (invalid.length) throw badRequest(`the ${spec.what} are not valid: ${invalid.map((p) => `${p.path} ${p.message}`).join('; ')}`, invalid.map((p) => ({ path: `body.${p.path}`, message: p.message })));
         const problems = await spec.check(body);
         if (problems.length) throw unprocessable(`the ${spec.what} are inconsistent: ${problems.map((p) => p.message).join('; ')}`, problems.map((p) => ({ path: `body${p.path ? `.${p.path}` : ''}`, message: p.message })));
         await spec.replace(body);
@@ -67,6 +71,23 @@ export function adminRoutes({ deskConfig: desk }: ApiDeps): Route[] {
       read: () => desk.routingRules(),
       check: async (rules) => checkRoutingRules(rules, await desk.groups()),
       replace: (rules) => desk.replaceRoutingRules(rules),
+    }),
+    ...configList({
+      path: 'calendars',
+      what: 'calendars',
+      schema: calendarList,
+      read: () => desk.calendars(),
+      validate: (calendars) => checkCalendars(calendars, []),
+      check: async (calendars) => checkCalendars(calendars, await desk.slaPolicies()),
+      replace: (calendars) => desk.replaceCalendars(calendars),
+    }),
+    ...configList({
+      path: 'sla-policies',
+      what: 'SLA policies',
+      schema: slaPolicyList,
+      read: () => desk.slaPolicies(),
+      check: async (policies) => checkSlaPolicies(policies, await desk.calendars(), await desk.groups()),
+      replace: (policies) => desk.replaceSlaPolicies(policies),
     }),
     ...configList({
       path: 'templates',

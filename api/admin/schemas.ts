@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { CHANNELS, IMPACTS, PRIORITIES, URGENCIES } from '../../domain/ticket';
 
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 const id = z.string().trim().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, 'must be letters, digits, _ . - (up to 63)');
 const name = z.string().trim().min(1).max(200);
 const words = z.array(z.string().trim().min(1).max(100)).max(100);
@@ -62,3 +64,27 @@ export const groupList = z.array(groupSchema).max(500);
 export const agentList = z.array(agentSchema).max(5000);
 export const routingRuleList = z.array(routingRuleSchema).max(500);
 export const templateList = z.array(templateSchema).max(200);
+
+export const calendarSchema = z.strictObject({
+  id,
+  name,
+  timeZone: z.string().trim().min(1).max(100).describe('IANA time zone, e.g. Europe/Paris'),
+  weeklyHours: z.array(z.strictObject({ day: z.enum(WEEKDAYS), start: z.string(), end: z.string() })).max(70),
+  holidays: z.array(z.string()).max(1000).default([]),
+});
+
+const duration = z.number().int().positive().max(366 * 24 * 3600 * 1000).describe('milliseconds');
+const target = z.strictObject({ responseMs: duration, resolutionMs: duration, calendarId: id.nullable().default(null) });
+
+export const slaPolicySchema = z.strictObject({
+  id,
+  name,
+  productLine: z.string().trim().min(1).max(100).nullable().describe('null for the default policy'),
+  targets: z.strictObject({ P0: target, P1: target, P2: target, P3: target }),
+  warnAtPercent: z.number().int().min(1).max(99).default(80),
+  progressCadenceMs: z.strictObject({ P0: duration.optional(), P1: duration.optional(), P2: duration.optional(), P3: duration.optional() }).default({}),
+  triage: z.strictObject({ targetMs: duration, escalateTo: id.nullable().default(null) }),
+});
+
+export const calendarList = z.array(calendarSchema).max(100);
+export const slaPolicyList = z.array(slaPolicySchema).max(200);

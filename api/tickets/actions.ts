@@ -6,8 +6,11 @@ import { isRequesterOf, type Principal, type Role } from '../../domain/roles';
 import type { Ticket } from '../../domain/ticket';
 import type { Actor } from '../../domain/timeline';
 import {
+  addCollaborator,
   addComment,
   assignTicket,
+  escalateTicket,
+  overridePriority,
   cancelTicket,
   changeStatus,
   confirmResolution,
@@ -16,9 +19,22 @@ import {
   type ChangeResult,
 } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
-import { forbidden } from '../http/problem';
+import { forbidden, unprocessable } from '../http/problem';
 import { defineRoute } from '../http/routes';
-import { assignBody, changeResponse, commentBody, emptyBody, idempotencyKeyHeader, reasonBody, resolveBody, statusBody, ticketIdParam } from './schemas';
+import {
+  assignBody,
+  changeResponse,
+  collaboratorBody,
+  commentBody,
+  emptyBody,
+  escalateBody,
+  idempotencyKeyHeader,
+  priorityBody,
+  reasonBody,
+  resolveBody,
+  statusBody,
+  ticketIdParam,
+} from './schemas';
 import { actorOf, findVisible, presenter, requestKey, visibleEvents } from './view';
 
 interface ActionSpec<B, C> {
@@ -27,8 +43,8 @@ interface ActionSpec<B, C> {
   roles: readonly Role[];
   body: z.ZodType<B>;
   update: UpdateDefinition<ChangeResult, [C]>;
-  /** Per-ticket rules beyond the role: ownership, transfer limits. Throw to refuse. */
-  authorize?: (who: Principal, ticket: Ticket, body: B) => void;
+  /** Per-ticket rules beyond the role: ownership, transfer limits, references that must exist. Throw to refuse. */
+  authorize?: (who: Principal, ticket: Ticket, body: B) => void | Promise<void>;
   command(body: B, actor: Actor): C;
   created?: boolean;
 }
@@ -37,7 +53,7 @@ const ownTicketOnly = (who: Principal, ticket: Ticket) => {
   if (who.role === 'requester' && !isRequesterOf(who, ticket)) throw forbidden('only the requester may do this');
 };
 
-export function ticketActions({ desk, tickets, config }: ApiDeps) {
+export function ticketActions({ desk, tickets, config, deskConfig }: ApiDeps) {
   const present = presenter(config);
 
   function action<B, C>(spec: ActionSpec<B, C>) {
@@ -58,7 +74,7 @@ export function ticketActions({ desk, tickets, config }: ApiDeps) {
       },
       async handle({ body, params, principal, headers }) {
         const ticket = await findVisible(tickets, params.id, principal);
-        spec.authorize?.(principal, ticket, body);
+        await spec.authorize?.(principal, ticket, body);
         const result = await desk.change(ticket.id, spec.update, [spec.command(body, actorOf(principal))], requestKey(principal, headers['Idempotency-Key']));
         return { status: spec.created ? 201 : 200, body: { ticket: present(result.ticket), events: visibleEvents(result.events, principal) } };
       },
@@ -79,6 +95,33 @@ export function ticketActions({ desk, tickets, config }: ApiDeps) {
         if (!takesIt && !transfers) throw forbidden('agents may transfer to a group or take a ticket themselves; assigning others is for supervisors');
       },
       command: (body, actor) => ({ actor, ...body }),
+    }),
+    action({
+      path: 'escalate',
+      summary: 'Escalate (SPEC §8): to the named group, or the escalation target of the ticket’s group; the tier rises',
+      roles: ['agent', 'supervisor'],
+      body: escalateBody,
+      update: escalateTicket,
+      command: (body, actor) => ({ actor, ...body }),
+    }),
+    action({
+      path: 'priority',
+      summary: 'Override the priority with a reason; SLA deadlines are recomputed from the ticket’s creation',
+      roles: ['supervisor'],
+      body: priorityBody,
+      update: overridePriority,
+      command: (body, actor) => ({ actor, ...body }),
+    }),
+    action({
+      path: 'collaborators',
+      summary: 'Add an agent from another group as collaborator, without giving up ownership',
+      roles: ['agent', 'supervisor'],
+      body: collaboratorBody,
+      update: addCollaborator,
+      async authorize(_who, _ticket, body) {
+        if (!(await deskConfig.agent(body.agent))) throw unprocessable(`there is no agent ${body.agent}`, [{ path: 'body.agent', message: 'is not an agent of the desk' }]);
+      },
+      command: (body, actor) => ({ actor, agent: body.agent }),
     }),
     action({
       path: 'comments',

@@ -66,6 +66,14 @@ export const resolveBody = z
 
 export const reasonBody = z.strictObject({ reason: text(2000) });
 
+export const escalateBody = z.strictObject({ reason: text(2000), toGroup: text(100).optional() });
+
+export const priorityBody = z
+  .strictObject({ impact: z.enum(IMPACTS).optional(), urgency: z.enum(URGENCIES).optional(), priority: z.enum(PRIORITIES).optional(), reason: text(2000) })
+  .refine((b) => b.impact !== undefined || b.urgency !== undefined || b.priority !== undefined, { message: 'give impact, urgency or priority', path: ['priority'] });
+
+export const collaboratorBody = z.strictObject({ agent: text(200) });
+
 export const emptyBody = z.strictObject({}).optional();
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>

@@ -65,7 +65,8 @@ export interface TestDesk {
   db: Database;
   tickets: TicketStore;
   client: Client;
-  worker: Worker;
+  /** Null when started with `worker: false`. */
+  worker: Worker | null;
   /** Set when started with the API. */
   baseUrl: string;
   token(claims: TokenClaims): string;
@@ -78,6 +79,8 @@ export interface DeskOptions {
   api?: boolean;
   /** Seed the demo desk's groups, agents, rules and templates (default true). */
   seed?: boolean;
+  /** Run a worker in this process (default true); tests that kill workers run their own. */
+  worker?: boolean;
   config?: Partial<Config>;
 }
 
@@ -97,14 +100,17 @@ export async function startDesk(label: string, options: DeskOptions = {}): Promi
   const tickets = new TicketStore(db.models);
   const client = new Client({ connection: await Connection.connect({ address: servers.temporalAddress }) });
   const nativeConnection = await NativeConnection.connect({ address: servers.temporalAddress });
-  const worker = await createTicketWorker({
-    connection: nativeConnection,
-    namespace: config.temporalNamespace,
-    taskQueue,
-    deps: { tickets, dispatcher: new Dispatcher(db.models), deskConfig: new DeskConfigStore(db.models), logger: silentLogger },
-    workflowBundle: { codePath: servers.workflowBundle },
-  });
-  const running = worker.run();
+  const worker =
+    options.worker === false
+      ? null
+      : await createTicketWorker({
+          connection: nativeConnection,
+          namespace: config.temporalNamespace,
+          taskQueue,
+          deps: { tickets, dispatcher: new Dispatcher(db.models), deskConfig: new DeskConfigStore(db.models), logger: silentLogger },
+          workflowBundle: { codePath: servers.workflowBundle },
+        });
+  const running = worker ? worker.run() : Promise.resolve();
 
   let server: Server | undefined;
   let baseUrl = '';
@@ -140,7 +146,7 @@ export async function startDesk(label: string, options: DeskOptions = {}): Promi
     },
     async close() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await nativeConnection.close();
       await client.connection.close();

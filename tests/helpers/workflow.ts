@@ -1,6 +1,6 @@
 // Driving ticket workflows through the Temporal client, as the API does, for workflow-level tests.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { Duration, UpdateDefinition } from '@temporalio/common';
 import { ticketWorkflowId, type TicketIntake } from '../../domain/ticket';
 import type { Actor } from '../../domain/timeline';
 import { DEFAULT_SETTINGS, ticketOpened, WORKFLOW_TYPE, type ChangeResult, type DeskSettings } from '../../workflows/definitions';
@@ -13,7 +13,7 @@ export const people = {
   sam: { id: 'sam', role: 'supervisor', name: 'Sam Supervisor' },
 } satisfies Record<string, Actor>;
 
-export function openTicket(client: Client, taskQueue: string, intake: TicketIntake, settings: DeskSettings = DEFAULT_SETTINGS) {
+export function openTicket(client: Client, taskQueue: string, intake: TicketIntake, settings: DeskSettings = DEFAULT_SETTINGS, workflowTaskTimeout?: Duration) {
   const request = { requestId: `r-${intake.id}`, fingerprint: `f-${intake.id}` };
   return client.workflow.executeUpdateWithStart(ticketOpened, {
     args: [request],
@@ -22,6 +22,7 @@ export function openTicket(client: Client, taskQueue: string, intake: TicketInta
       taskQueue,
       args: [{ intake, request, settings }],
       workflowIdConflictPolicy: 'USE_EXISTING',
+      ...(workflowTaskTimeout ? { workflowTaskTimeout } : {}),
     }),
   });
 }

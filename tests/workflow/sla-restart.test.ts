@@ -1,0 +1,100 @@
+// A breach escalates exactly once even when the worker dies between the SLA timer and the recorded change:
+// the first worker runs in its own process and is killed with SIGKILL mid-escalation; a second worker replays.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { suggestedPolicy } from '../../domain/sla/policy';
+import { DeskConfigStore } from '../../store/desk-config';
+import { Dispatcher } from '../../store/dispatcher';
+import { TicketStore } from '../../store/tickets';
+import { createTicketWorker } from '../../worker/worker';
+import { NativeConnection } from '@temporalio/worker';
+import { silentLogger, startDesk, testServers, type TestDesk } from '../helpers/desk';
+import { vpnIntake } from '../helpers/fixtures';
+import { openTicket } from '../helpers/workflow';
+
+let desk: TestDesk;
+let child: ChildProcess | undefined;
+beforeAll(async () => {
+  desk = await startDesk('sla-restart', { api: false, worker: false });
+  const config = new DeskConfigStore(desk.db.models);
+  const policy = suggestedPolicy('seconds', 'Seconds-long P1 for a crash test', null, 'paris-office');
+  await config.replaceSlaPolicies([{ ...policy, targets: { ...policy.targets, P1: { responseMs: 3_000, resolutionMs: 3_600_000, calendarId: null } } }]);
+});
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await desk.close();
+});
+
+function startWorkerProcess(): Promise<{ proc: ChildProcess; escalated: Promise<void> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../helpers/worker-process.ts')], {
+    env: {
+      ...process.env,
+      MONGODB_URI: desk.db.connection.getClient().options.hosts.map((h) => `mongodb://${h.host}:${h.port}`)[0] + `/${desk.db.connection.name}`,
+      TEMPORAL_ADDRESS: testServers().temporalAddress,
+      TEMPORAL_TASK_QUEUE: desk.config.taskQueue,
+      HANG_AFTER_ESCALATION: '1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: proc.stdout! });
+  let escalated: () => void = () => undefined;
+  const escalation = new Promise<void>((resolve) => (escalated = resolve));
+  return new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line === 'worker ready') resolve({ proc, escalated: escalation });
+      if (line === 'escalation-dispatched') escalated();
+    });
+    proc.on('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
+  });
+}
+
+async function until<T>(probe: () => Promise<T | null | undefined | false>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('records the breach, the escalation and its notifications exactly once', async () => {
+  const first = await startWorkerProcess();
+  child = first.proc;
+  const { ticket } = await openTicket(desk.client, desk.config.taskQueue, vpnIntake(), undefined, '2 seconds');
+  const before = ticket.assignment.agent!;
+
+  await first.escalated; // the response timer fired and the escalation claimed an agent…
+  child.kill('SIGKILL'); // …and the machine died before the change was recorded
+  await new Promise((r) => child!.once('exit', r));
+  expect(await desk.db.models.Timeline.countDocuments({ ticketId: ticket.id, type: 'escalated' })).toBe(0);
+
+  const connection = await NativeConnection.connect({ address: testServers().temporalAddress });
+  const second = await createTicketWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: desk.config.taskQueue,
+    deps: { tickets: new TicketStore(desk.db.models), dispatcher: new Dispatcher(desk.db.models), deskConfig: new DeskConfigStore(desk.db.models), logger: silentLogger },
+    workflowBundle: { codePath: testServers().workflowBundle },
+  });
+  const running = second.run();
+  try {
+    await until(() => desk.db.models.Timeline.findOne({ ticketId: ticket.id, type: 'escalated' }).lean(), 45_000);
+    // Let the workflow settle, then count.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const types = (await desk.db.models.Timeline.find({ ticketId: ticket.id }).lean()).map((e) => e.type);
+    expect(types.filter((t) => t === 'sla_breached')).toHaveLength(1);
+    expect(types.filter((t) => t === 'escalated')).toHaveLength(1);
+    const stored = await desk.tickets.findById(ticket.id);
+    expect(stored).toMatchObject({ tier: 2, assignment: { group: 'network-l2', agent: 'carl' }, sla: { responseBreached: true } });
+    expect((await desk.db.models.AgentLoad.findById('carl').lean())!.open.filter((id) => id === ticket.id)).toHaveLength(1);
+    expect((await desk.db.models.AgentLoad.findById(before).lean())!.open).not.toContain(ticket.id);
+    const breachNotes = await desk.db.models.Outbox.find({ ticketId: ticket.id, kind: 'sla_breached' }).lean();
+    expect(breachNotes.map((n) => n.to.type).sort()).toEqual(['agent', 'supervisors']);
+  } finally {
+    second.shutdown();
+    await running;
+    await connection.close();
+  }
+});
