@@ -6,6 +6,8 @@ import { notFound, problemHandler } from './http/problem';
 import { mountRoutes, type Route } from './http/routes';
 import { adminRoutes } from './admin/routes';
 import { emailRoutes } from './channels/email';
+import { knowledgeRoutes } from './knowledge/routes';
+import { kpiRoutes } from './kpis/routes';
 import { systemRoutes } from './system/routes';
 import { ticketActions } from './tickets/actions';
 import { ticketRoutes } from './tickets/routes';
@@ -22,6 +24,8 @@ export function createApp(deps: ApiDeps): Express {
     ...ticketRoutes(deps),
     ...ticketActions(deps),
     ...emailRoutes(deps),
+    ...knowledgeRoutes(deps),
+    ...kpiRoutes(deps),
     ...adminRoutes(deps),
   ];
 

@@ -4,6 +4,10 @@ import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { Database } from '../platform/mongo';
 import type { DeskConfigStore } from '../store/desk-config';
+import type { KnowledgeStore } from '../store/knowledge';
+import type { KnowledgeSearch } from '../store/knowledge-search';
+import type { KpiReader } from '../store/kpis';
+import type { OutboxStore } from '../store/outbox';
 import type { TicketStore } from '../store/tickets';
 import type { TicketDesk } from './tickets/desk';
 
@@ -14,5 +18,9 @@ export interface ApiDeps {
   db: Database;
   tickets: TicketStore;
   deskConfig: DeskConfigStore;
+  knowledge: KnowledgeStore;
+  search: KnowledgeSearch;
+  outbox: OutboxStore;
+  kpis: KpiReader;
   desk: TicketDesk;
 }

@@ -5,10 +5,8 @@ import { exitWithParent } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase } from '../platform/mongo';
 import { connectTemporal } from '../platform/temporal';
-import { DeskConfigStore } from '../store/desk-config';
-import { TicketStore } from '../store/tickets';
 import { createApp } from './app';
-import { TicketDesk } from './tickets/desk';
+import { apiDeps } from './deps-factory';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,9 +17,7 @@ async function main(): Promise<void> {
   }
   exitWithParent();
   const [db, temporal] = await Promise.all([connectDatabase(config.mongodbUri), connectTemporal(config)]);
-  const tickets = new TicketStore(db.models);
-  const desk = new TicketDesk(temporal, config.taskQueue, tickets, { confirmationWindowMs: config.confirmationWindowMs });
-  const app = createApp({ config, logger, temporal, db, tickets, deskConfig: new DeskConfigStore(db.models), desk });
+  const app = createApp(apiDeps(config, logger, temporal, db));
   const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'api ready'));
 
   const shutdown = () => {

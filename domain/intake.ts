@@ -41,6 +41,8 @@ export function openTicket(intake: TicketIntake, at: string): Ticket {
     updatedAt: at,
     closedAt: null,
     requiredSkills: [],
+    closure: { knowledge: null, survey: null, review: null },
+    stats: { publicReplies: 0, escalations: 0, transfers: 0, selfService: false },
     version: 0,
   };
 }

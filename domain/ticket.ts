@@ -72,6 +72,37 @@ export interface Csat {
   at: string;
 }
 
+export interface ReviewAction {
+  description: string;
+  owner: string;
+  dueDate: string;
+}
+
+/** A post-incident review (SPEC §12). */
+export interface Review {
+  rootCause: string;
+  timelineSummary: string;
+  actions: ReviewAction[];
+  lessons: string;
+  filedBy: string;
+  filedAt: string;
+}
+
+/** What the ticket still owes after it closes (SPEC §11, §12). */
+export interface Closure {
+  knowledge: { articleId: string; kind: 'drafted' | 'used' } | null;
+  survey: { status: 'open' | 'answered' | 'expired'; closesAt: string } | null;
+  review: { status: 'pending' | 'filed' | 'overdue'; dueAt: string; filed: Review | null } | null;
+}
+
+/** Counters the KPIs read (SPEC §13), kept by the workflow as things happen. */
+export interface TicketStats {
+  publicReplies: number;
+  escalations: number;
+  transfers: number;
+  selfService: boolean;
+}
+
 export interface Ticket {
   id: string;
   title: string;
@@ -100,6 +131,8 @@ export interface Ticket {
   closedAt: string | null;
   /** Skills an agent needs for this ticket, from the routing rule that placed it. */
   requiredSkills: string[];
+  closure: Closure;
+  stats: TicketStats;
   /** Increments with every change the workflow makes; stale writes never overwrite newer ones. */
   version: number;
 }

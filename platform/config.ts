@@ -11,6 +11,10 @@ export interface Config {
   logLevel: string;
   /** How long a requester has to confirm a resolution (SPEC §10); CONFIRMATION_WINDOW like "3d", "12h", "90s". */
   confirmationWindowMs: number;
+  /** How long the satisfaction survey stays open after closure (SPEC §12); SURVEY_WINDOW, default 7d. */
+  surveyWindowMs: number;
+  /** Business days to file a post-incident review (SPEC §12); REVIEW_WINDOW_DAYS, default 5. */
+  reviewWindowDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -24,8 +28,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: env.AUTH_JWT_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     confirmationWindowMs: parseDuration(env.CONFIRMATION_WINDOW || '3d', 'CONFIRMATION_WINDOW'),
+    surveyWindowMs: parseDuration(env.SURVEY_WINDOW || '7d', 'SURVEY_WINDOW'),
+    reviewWindowDays: parsePositive(env.REVIEW_WINDOW_DAYS, 5, 'REVIEW_WINDOW_DAYS'),
   };
 }
+
+function parsePositive(value: string | undefined, fallback: number, name: string): number {
+  if (!value) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+/** The settings each new ticket takes with it. */
+export const deskSettingsOf = (config: Config) => ({
+  confirmationWindowMs: config.confirmationWindowMs,
+  surveyWindowMs: config.surveyWindowMs,
+  reviewWindowDays: config.reviewWindowDays,
+});
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -1,6 +1,7 @@
 // A small but realistic support organisation: what `npm start` seeds into an empty database, and what
 // the tests use as their desk. Three product lines, tiers 1–3, skills, ordered routing rules, templates.
 import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+import type { Article } from '../domain/knowledge';
 import type { BusinessCalendar } from '../domain/sla/calendar';
 import { suggestedPolicy, type SlaPolicy } from '../domain/sla/policy';
 
@@ -109,4 +110,53 @@ export const demoCalendars: BusinessCalendar[] = [
 export const demoSlaPolicies: SlaPolicy[] = [
   suggestedPolicy('standard', 'Standard support', null, 'paris-office'),
   { ...suggestedPolicy('billing', 'Billing (US team)', 'billing', 'new-york-office'), triage: { targetMs: 15 * 60_000, escalateTo: 'billing-l2' } },
+];
+
+const published = (a: Pick<Article, 'id' | 'title' | 'problem' | 'symptoms' | 'cause' | 'solution' | 'productLine' | 'module' | 'tags'>): Article => ({
+  ...a,
+  sourceTickets: [],
+  usedBy: [],
+  status: 'published',
+  author: 'ann',
+  reviewer: 'sam',
+  rejectReason: null,
+  createdAt: '2026-01-05T09:00:00.000Z',
+  updatedAt: '2026-01-06T09:00:00.000Z',
+  publishedAt: '2026-01-06T09:00:00.000Z',
+});
+
+export const demoArticles: Article[] = [
+  published({
+    id: 'KB-DEMO-VPN',
+    title: 'VPN disconnects about every hour',
+    problem: 'The VPN client drops the tunnel roughly every 60 minutes and must be restarted.',
+    symptoms: 'Tunnel drops; the client reports "peer unreachable" or "idle timeout".',
+    cause: 'The concentrator closes sessions idle for 60 minutes.',
+    solution: 'Update the VPN client to 5.2 or later, which sends keep-alives; or ask network L2 to raise the idle timeout.',
+    productLine: 'network',
+    module: 'vpn',
+    tags: ['vpn', 'timeout', 'incident'],
+  }),
+  published({
+    id: 'KB-DEMO-PASSWORD',
+    title: 'Reset a forgotten portal password',
+    problem: 'Cannot log in to the portal: the password is refused.',
+    symptoms: 'Login says "invalid credentials"; the account may be locked after five attempts.',
+    cause: 'Expired or forgotten password; lockout after repeated failures.',
+    solution: 'Use "Forgot password" on the login page; the link is valid for 30 minutes. Locked accounts unlock after 15 minutes.',
+    productLine: 'general',
+    module: null,
+    tags: ['password', 'login', 'question'],
+  }),
+  published({
+    id: 'KB-DEMO-INVOICE',
+    title: 'Invoice charged twice',
+    problem: 'The same invoice was charged twice on the card.',
+    symptoms: 'Two identical card payments for one invoice number.',
+    cause: 'A retried payment after a gateway timeout.',
+    solution: 'The duplicate is refunded automatically within 5 business days; billing L1 can confirm the refund id.',
+    productLine: 'billing',
+    module: null,
+    tags: ['invoice', 'refund', 'payments'],
+  }),
 ];

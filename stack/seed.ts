@@ -1,7 +1,8 @@
 // Prepares the database for `npm start`: indexes, and on an empty database the demo desk.
 import { connectDatabase, syncIndexes } from '../platform/mongo';
 import { DeskConfigStore } from '../store/desk-config';
-import { demoAgents, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from './demo-desk';
+import { KnowledgeStore } from '../store/knowledge';
+import { demoAgents, demoArticles, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from './demo-desk';
 
 export async function seedIfEmpty(mongodbUri: string, log: (line: string) => void): Promise<void> {
   const db = await connectDatabase(mongodbUri);
@@ -15,7 +16,8 @@ export async function seedIfEmpty(mongodbUri: string, log: (line: string) => voi
     await desk.replaceTemplates(demoTemplates);
     await desk.replaceCalendars(demoCalendars);
     await desk.replaceSlaPolicies(demoSlaPolicies);
-    log(`seeded the demo desk: ${demoGroups.length} groups, ${demoAgents.length} agents, ${demoRoutingRules.length} routing rules, ${demoTemplates.length} templates, ${demoSlaPolicies.length} SLA policies, ${demoCalendars.length} calendars`);
+    await new KnowledgeStore(db.models).put(demoArticles);
+    log(`seeded the demo desk: ${demoGroups.length} groups, ${demoAgents.length} agents, ${demoRoutingRules.length} routing rules, ${demoTemplates.length} templates, ${demoSlaPolicies.length} SLA policies, ${demoCalendars.length} calendars, ${demoArticles.length} knowledge articles`);
   } finally {
     await db.close();
   }

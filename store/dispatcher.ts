@@ -5,7 +5,7 @@ import { MANUAL, matchRule, selectAgent } from '../domain/routing';
 import type { Tier, Ticket } from '../domain/ticket';
 import { DeskConfigStore } from './desk-config';
 import type { Models } from './models';
-import { isDuplicateKey } from './tickets';
+import { isDuplicateKey } from './insert-once';
 
 export interface DispatchRequest {
   ticket: Ticket;

@@ -2,6 +2,7 @@
 // Only features FerretDB v1 supports are used (SPEC §18): plain and unique compound indexes, no TTL or partial ones.
 import { Schema, type Connection } from 'mongoose';
 import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+import type { Article } from '../domain/knowledge';
 import type { Notification } from '../domain/notifications';
 import type { BusinessCalendar } from '../domain/sla/calendar';
 import type { SlaPolicy } from '../domain/sla/policy';
@@ -14,6 +15,12 @@ export type GroupDocument = Omit<Group, 'id'> & { _id: string };
 export type AgentDocument = Omit<Agent, 'id'> & { _id: string };
 export type RoutingRuleDocument = Omit<RoutingRule, 'id'> & { _id: string; order: number };
 export type TemplateDocument = Omit<Template, 'problemType'> & { _id: string };
+export type ArticleDocument = Omit<Article, 'id'> & { _id: string };
+/** Counts every change to the articles, so search indexes in other processes know to rebuild. */
+export interface KnowledgeMetaDocument {
+  _id: string;
+  version: number;
+}
 export type SlaPolicyDocument = Omit<SlaPolicy, 'id'> & { _id: string };
 export type CalendarDocument = Omit<BusinessCalendar, 'id'> & { _id: string };
 /** Dispatch's view of an agent's work: the open tickets they hold, changed by compare-and-set on `version`. */
@@ -65,6 +72,8 @@ const ticketSchema = new Schema<TicketDocument>(
     updatedAt: { type: String, required: true },
     closedAt: { type: String, default: null },
     requiredSkills: { type: [String], default: [] },
+    closure: { type: Mixed, required: true },
+    stats: { type: Mixed, required: true },
     version: { type: Number, required: true },
   },
   options('tickets'),
@@ -170,6 +179,33 @@ const calendarSchema = new Schema<CalendarDocument>(
   options('calendars'),
 );
 
+const articleSchema = new Schema<ArticleDocument>(
+  {
+    _id: { type: String, required: true },
+    title: { type: String, required: true },
+    problem: { type: String, required: true },
+    symptoms: { type: String, default: '' },
+    cause: { type: String, default: '' },
+    solution: { type: String, required: true },
+    productLine: { type: String, required: true },
+    module: { type: String, default: null },
+    tags: { type: [String], default: [] },
+    sourceTickets: { type: [String], default: [] },
+    usedBy: { type: [String], default: [] },
+    status: { type: String, enum: ['draft', 'published', 'rejected'], required: true },
+    author: { type: String, required: true },
+    reviewer: { type: String, default: null },
+    rejectReason: { type: String, default: null },
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+    publishedAt: { type: String, default: null },
+  },
+  options('kb_articles'),
+);
+articleSchema.index({ status: 1, updatedAt: -1 });
+
+const knowledgeMetaSchema = new Schema<KnowledgeMetaDocument>({ _id: { type: String, required: true }, version: { type: Number, required: true } }, options('kb_meta'));
+
 const outboxSchema = new Schema<OutboxDocument>(
   {
     _id: { type: String, required: true },
@@ -203,6 +239,8 @@ export function bindModels(connection: Connection) {
     SlaPolicy: connection.model<SlaPolicyDocument>('SlaPolicy', slaPolicySchema),
     Calendar: connection.model<CalendarDocument>('Calendar', calendarSchema),
     Outbox: connection.model<OutboxDocument>('Outbox', outboxSchema),
+    Article: connection.model<ArticleDocument>('Article', articleSchema),
+    KnowledgeMeta: connection.model<KnowledgeMetaDocument>('KnowledgeMeta', knowledgeMetaSchema),
   };
 }
 

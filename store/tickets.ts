@@ -4,6 +4,7 @@ import type { Notification } from '../domain/notifications';
 import type { Principal } from '../domain/roles';
 import type { Ticket } from '../domain/ticket';
 import type { TimelineEvent } from '../domain/timeline';
+import { insertOnce, isDuplicateKey } from './insert-once';
 import type { Models, TicketDocument } from './models';
 
 /** One state change of a ticket: the ticket as it now stands and everything that goes with it. */
@@ -24,31 +25,10 @@ export class TicketStore {
    * The ticket document is written last: its version says the whole change is stored.
    */
   async record({ ticket, events, notifications, load }: TicketChange): Promise<void> {
-    const writes: Promise<unknown>[] = [];
-    if (events.length > 0) {
-      writes.push(
-        this.models.Timeline.bulkWrite(
-          events.map((event) => ({
-            updateOne: { filter: { _id: `${event.ticketId}:${event.seq}` }, update: { $setOnInsert: event }, upsert: true },
-          })),
-          { ordered: false },
-        ),
-      );
-    }
-    if (notifications.length > 0) {
-      writes.push(
-        this.models.Outbox.bulkWrite(
-          notifications.map(({ id, ...n }) => ({
-            updateOne: {
-              filter: { _id: id },
-              update: { $setOnInsert: { ...n, status: 'pending', attempts: 0, nextAttemptAt: n.at, claimedAt: null, sentAt: null, lastError: null } },
-              upsert: true,
-            },
-          })),
-          { ordered: false },
-        ),
-      );
-    }
+    const writes: Promise<unknown>[] = [
+      insertOnce(this.models.Timeline.collection, events.map((event) => ({ _id: `${event.ticketId}:${event.seq}`, ...event }))),
+      insertOnce(this.models.Outbox.collection, notifications.map(queued)),
+    ];
     for (const agent of load?.release ?? []) {
       writes.push(this.models.AgentLoad.updateOne({ _id: agent }, { $pull: { open: ticket.id }, $inc: { version: 1 } }));
     }
@@ -118,6 +98,7 @@ export function toTicket({ _id, ...rest }: TicketDocument): Ticket {
   return { id: _id, ...rest };
 }
 
-export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+/** A notification as the outbox keeps it, waiting for the relay. */
+export function queued({ id, ...notification }: Notification) {
+  return { _id: id, ...notification, status: 'pending', attempts: 0, nextAttemptAt: notification.at, claimedAt: null, sentAt: null, lastError: null };
 }

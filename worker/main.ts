@@ -5,10 +5,8 @@ import { exitWithParent } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
 import { senderFromEnv } from '../platform/notifier';
-import { DeskConfigStore } from '../store/desk-config';
-import { Dispatcher } from '../store/dispatcher';
 import { OutboxStore } from '../store/outbox';
-import { TicketStore } from '../store/tickets';
+import { activityDeps } from './deps';
 import { OutboxRelay } from './outbox-relay';
 import { createTicketWorker } from './worker';
 
@@ -27,7 +25,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: { tickets: new TicketStore(db.models), dispatcher: new Dispatcher(db.models), deskConfig: new DeskConfigStore(db.models), logger },
+    deps: activityDeps(db, logger),
   });
   const relay = new OutboxRelay(new OutboxStore(db.models), senderFromEnv(process.env, logger), logger);
   relay.start();

@@ -2,7 +2,7 @@
 // Every change is an Update, so the caller learns whether the workflow accepted it and gets the result
 // only once the change is stored; refusals come back as typed failures the API maps to 404/409/422.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Impact, Priority, Ticket, TicketIntake, Urgency } from '../domain/ticket';
+import type { Impact, Priority, ReviewAction, Ticket, TicketIntake, Urgency } from '../domain/ticket';
 import type { Actor, TimelineEvent, Visibility } from '../domain/timeline';
 import type { TicketState } from './state';
 
@@ -12,10 +12,16 @@ export const WORKFLOW_TYPE = 'ticketWorkflow';
 export interface DeskSettings {
   /** How long the requester has to confirm a resolution before it closes by itself (SPEC §10). */
   confirmationWindowMs: number;
+  /** How long the satisfaction survey stays open after closure (SPEC §12). */
+  surveyWindowMs: number;
+  /** Business days to file a post-incident review (SPEC §12). */
+  reviewWindowDays: number;
 }
 
 export const DEFAULT_SETTINGS: DeskSettings = {
   confirmationWindowMs: 3 * 24 * 3600 * 1000,
+  surveyWindowMs: 7 * 24 * 3600 * 1000,
+  reviewWindowDays: 5,
 };
 
 /** Identifies one intake request, so a repeated submission is recognised and a reused key for another request refused. */
@@ -83,6 +89,20 @@ export interface PriorityCommand extends Command {
 }
 
 /** Answers once the new ticket is recorded and dispatched; sent together with the start. */
+export interface AcceptSuggestionCommand extends Command {
+  articleId: string;
+}
+export interface CsatCommand extends Command {
+  score: number;
+  comment?: string;
+}
+export interface ReviewCommand extends Command {
+  rootCause: string;
+  timelineSummary: string;
+  actions: ReviewAction[];
+  lessons: string;
+}
+
 export const ticketOpened = defineUpdate<OpenedTicket, [IntakeRequest]>('ticketOpened');
 export const assignTicket = defineUpdate<ChangeResult, [AssignCommand]>('assign');
 export const addComment = defineUpdate<ChangeResult, [CommentCommand]>('comment');
@@ -94,5 +114,8 @@ export const cancelTicket = defineUpdate<ChangeResult, [ReasonCommand]>('cancel'
 export const escalateTicket = defineUpdate<ChangeResult, [EscalateCommand]>('escalate');
 export const addCollaborator = defineUpdate<ChangeResult, [CollaboratorCommand]>('addCollaborator');
 export const overridePriority = defineUpdate<ChangeResult, [PriorityCommand]>('overridePriority');
+export const acceptSuggestion = defineUpdate<ChangeResult, [AcceptSuggestionCommand]>('acceptSuggestion');
+export const submitCsat = defineUpdate<ChangeResult, [CsatCommand]>('submitCsat');
+export const fileReview = defineUpdate<ChangeResult, [ReviewCommand]>('fileReview');
 
 export const currentTicket = defineQuery<Ticket>('ticket');

@@ -25,4 +25,6 @@ export interface TicketState {
   /** When the ticket entered triage, and whether its triage timeout already escalated it. */
   triageSince: number | null;
   triageEscalated: boolean;
+  /** Last reminder to file the post-incident review. */
+  reviewRemindedAt: number | null;
 }

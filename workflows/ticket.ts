@@ -13,16 +13,19 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
+import { businessDayMs, needsReview, openReview, openSurvey, workingCalendar } from '../domain/closure';
 import { illegal, Refusal, ruleViolation } from '../domain/errors';
 import { openTicket } from '../domain/intake';
 import { canApply, isOpen, nextStatus } from '../domain/lifecycle';
 import { assigneeOf, message, requesterOf, type NewNotification, type Recipient } from '../domain/notifications';
 import { priorityOf } from '../domain/priority';
+import { addBusinessTime } from '../domain/sla/calendar';
 import { pause, respond, resume, startClock, stop } from '../domain/sla/clock';
 import type { Ticket, TicketStatus, Tier } from '../domain/ticket';
 import { SYSTEM, type Actor, type NewTimelineEvent } from '../domain/timeline';
 import type { DispatchOutcome, DispatchRequest } from '../store/dispatcher';
 import {
+  acceptSuggestion,
   addCollaborator,
   addComment,
   assignTicket,
@@ -31,19 +34,24 @@ import {
   confirmResolution,
   currentTicket,
   escalateTicket,
+  fileReview,
   overridePriority,
   rejectResolution,
   resolveTicket,
+  submitCsat,
   ticketOpened,
+  type AcceptSuggestionCommand,
   type AssignCommand,
   type ChangeResult,
   type CollaboratorCommand,
   type Command,
   type CommentCommand,
+  type CsatCommand,
   type EscalateCommand,
   type PriorityCommand,
   type ReasonCommand,
   type ResolveCommand,
+  type ReviewCommand,
   type StatusCommand,
   type TicketWorkflowInput,
 } from './definitions';
@@ -92,6 +100,7 @@ function newState(input: Extract<TicketWorkflowInput, { intake: unknown }>): Tic
     lastProgressAt: createdAt,
     triageSince: null,
     triageEscalated: false,
+    reviewRemindedAt: null,
   };
 }
 
@@ -107,7 +116,7 @@ class TicketProcess {
   /** The life of the ticket: intake, then wait for people (updates) and timers until it closes. */
   async run(): Promise<Ticket> {
     if (!this.state.recorded) await this.lock.run(() => this.intake());
-    while (isOpen(this.ticket.status)) {
+    while (this.owesSomething()) {
       const timer = nextTimer(this.state);
       if (!(await this.changeOrTimer(timer)) && timer) await this.lock.run(() => this.fire(timer));
       if (workflowInfo().continueAsNewSuggested) {
@@ -145,16 +154,27 @@ class TicketProcess {
     this.handle(confirmResolution, (cmd) => this.confirm(cmd), () => nextStatus('confirm', this.ticket.status));
     this.handle(rejectResolution, (cmd) => this.reject(cmd), () => nextStatus('reject', this.ticket.status));
     this.handle(cancelTicket, (cmd) => this.cancel(cmd), () => nextStatus('cancel', this.ticket.status));
+    this.handle(acceptSuggestion, (cmd) => this.selfServe(cmd), (cmd) => this.checkSuggestion(cmd.articleId));
+    this.handle(submitCsat, (cmd) => this.rate(cmd), () => openSurvey(this.ticket));
+    this.handle(fileReview, (cmd) => this.review(cmd), () => openReview(this.ticket));
+  }
+
+  /** A ticket's workflow lives until it is closed and everything the closing loop owes is done or expired. */
+  private owesSomething(): boolean {
+    const { survey, review } = this.ticket.closure;
+    return isOpen(this.ticket.status) || survey?.status === 'open' || review?.status === 'pending';
   }
 
   // ── Intake, SLA and dispatch (SPEC §4–§7) ───────────────────────────────────────────────────────
 
   private async intake(): Promise<void> {
-    const [outcome, sla] = await Promise.all([
+    const [outcome, sla, suggestions] = await Promise.all([
       this.dispatch({}, 'dispatch by routing rules'),
       store.slaPolicyFor.executeWithOptions({ summary: `SLA policy for ${this.ticket.productLine}` }, [this.ticket.productLine]),
+      store.suggestArticles.executeWithOptions({ summary: 'known-issue lookup' }, [this.ticket]),
     ]);
     this.state.sla = sla;
+    this.ticket.suggestions = suggestions;
     const { requester } = this.ticket;
     const missing = this.state.missingFacts;
     const change = this.newChange();
@@ -165,7 +185,9 @@ class TicketProcess {
       data: { channel: this.ticket.channel, priority: this.ticket.priority, ...(missing.length ? { missingFacts: missing } : {}) },
     });
     const ask = missing.length ? ` To help us, please reply with: ${missing.join('; ')}.` : '';
-    change.notes.push(message('ticket_received', this.ticket, requesterOf(this.ticket), `We received your request and will keep you posted. Reference: ${this.ticket.id}.${ask}`));
+    const known = suggestions.length ? `\n\nThese articles may already solve it: ${suggestions.map((s) => s.title).join('; ')}.` : '';
+    change.notes.push(message('ticket_received', this.ticket, requesterOf(this.ticket), `We received your request and will keep you posted. Reference: ${this.ticket.id}.${ask}${known}`));
+    if (suggestions.length) change.events.push({ type: 'knowledge_suggested', actor: SYSTEM, visibility: 'public', data: { suggestions } });
     if (outcome.kind === 'assigned') {
       this.placeWith(outcome, 'dispatch', SYSTEM, null, change);
     } else {
@@ -231,6 +253,8 @@ class TicketProcess {
     this.state.triageSince = null;
     const to = { ...this.ticket.assignment, tier: this.ticket.tier };
     const type = how === 'escalate' ? 'escalated' : from.group === null ? 'assigned' : from.group !== outcome.group ? 'transferred' : 'reassigned';
+    if (type === 'escalated') this.ticket.stats.escalations += 1;
+    else if (type !== 'assigned') this.ticket.stats.transfers += 1;
     const data = how === 'escalate' ? { from, to, reason, automatic: actor.role === 'system' } : { from: { group: from.group, agent: from.agent }, to: this.ticket.assignment, reason, ruleId: outcome.ruleId };
     change.events.push({ type, actor, visibility: 'internal', data });
     change.notes.push(this.toAssignee('assigned', `${this.ticket.priority} ticket ${type} to you: ${this.ticket.title}`));
@@ -298,6 +322,7 @@ class TicketProcess {
       // The first public reply of an agent meets the response target; every public reply counts as progress.
       respond(this.state.clock, nowMs());
       this.state.lastProgressAt = nowMs();
+      this.ticket.stats.publicReplies += 1;
       if (this.ticket.status === 'assigned') change.events.push(this.moveTo(nextStatus('startWork', this.ticket.status), cmd.actor, 'agent replied'));
       change.notes.push(message('public_reply', this.ticket, requesterOf(this.ticket), cmd.body));
     } else if (!fromStaff) {
@@ -342,6 +367,7 @@ class TicketProcess {
     const change = this.newChange();
     change.events.push(this.close(nextStatus('confirm', this.ticket.status), cmd.actor, 'requester confirmed the solution'));
     change.notes.push(...this.toAssigneeIfAny('confirmed', 'The requester confirmed the solution; the ticket is closed.'));
+    await this.openClosingLoop(change);
     return this.commit(change);
   }
 
@@ -368,7 +394,77 @@ class TicketProcess {
     return this.commit(change);
   }
 
-  // ── Timers (SPEC §7, §10): derived from the state in timers.ts ───────────────────────────────────
+  // ── Self-service and the closing loop (SPEC §4, §11, §12) ──────────────────────────────────────────
+
+  /** The requester accepts a suggested article: solved by self-service, counted as a deflection. */
+  private async selfServe(cmd: AcceptSuggestionCommand): Promise<ChangeResult> {
+    const article = this.checkSuggestion(cmd.articleId);
+    const held = this.agentHolding();
+    const at = nowIso();
+    this.ticket.resolution = { summary: `Solved with the knowledge article "${article.title}"`, rootCause: '', steps: '', kbArticleId: article.articleId, newKnowledge: false, resolvedBy: cmd.actor.id, resolvedAt: at };
+    this.ticket.stats.selfService = true;
+    respond(this.state.clock, nowMs());
+    const change = this.newChange();
+    change.events.push(this.close(nextStatus('selfServe', this.ticket.status), cmd.actor, 'solved by self-service'));
+    change.events.push({ type: 'self_service', actor: cmd.actor, visibility: 'public', data: { articleId: article.articleId, title: article.title, score: article.score } });
+    change.notes.push(...this.toAssigneeIfAny('self_service', `The requester solved it with "${article.title}".`));
+    change.load.release = held;
+    await this.openClosingLoop(change);
+    return this.commit(change);
+  }
+
+  /** Knowledge capture, the survey, and the review where one is due: all owed once the ticket closes. */
+  private async openClosingLoop(change: Change): Promise<void> {
+    const closedAt = nowMs();
+    const knowledge = await store.captureKnowledge.executeWithOptions({ summary: 'knowledge capture' }, [{ ticket: this.ticket, at: nowIso() }]);
+    if (knowledge?.kind === 'drafted' || knowledge?.kind === 'used') {
+      this.ticket.closure.knowledge = { articleId: knowledge.articleId, kind: knowledge.kind };
+      change.events.push({ type: knowledge.kind === 'drafted' ? 'knowledge_drafted' : 'knowledge_used', actor: SYSTEM, visibility: 'internal', data: { articleId: knowledge.articleId } });
+      if (knowledge.kind === 'drafted') change.notes.push(message('knowledge_draft', this.ticket, { type: 'supervisors' }, `A new solution from ${this.ticket.id} awaits review as article ${knowledge.articleId}.`));
+    } else if (knowledge?.kind === 'missing') {
+      change.events.push({ type: 'knowledge_missing', actor: SYSTEM, visibility: 'internal', data: { articleId: knowledge.articleId } });
+    }
+    const closesAt = new Date(closedAt + this.state.settings.surveyWindowMs).toISOString();
+    this.ticket.closure.survey = { status: 'open', closesAt };
+    change.events.push({ type: 'survey_offered', actor: SYSTEM, visibility: 'public', data: { closesAt } });
+    change.notes.push(message('survey', this.ticket, requesterOf(this.ticket), `How did we do? Rate your experience from 1 to 5 until ${closesAt}.`));
+    if (needsReview(this.ticket)) {
+      const calendar = workingCalendar(this.state.sla);
+      const dueAt = new Date(addBusinessTime(calendar, closedAt, this.state.settings.reviewWindowDays * businessDayMs(calendar))).toISOString();
+      this.ticket.closure.review = { status: 'pending', dueAt, filed: null };
+      change.events.push({ type: 'review_required', actor: SYSTEM, visibility: 'internal', data: { dueAt, priority: this.ticket.priority, breached: this.ticket.sla.responseBreached || this.ticket.sla.resolutionBreached } });
+      change.notes.push(message('review_required', this.ticket, { type: 'supervisors' }, `A post-incident review of ${this.ticket.id} is due ${dueAt}.`));
+    }
+  }
+
+  private async rate(cmd: CsatCommand): Promise<ChangeResult> {
+    const survey = openSurvey(this.ticket);
+    survey.status = 'answered';
+    this.ticket.csat = { score: cmd.score, comment: cmd.comment ?? null, at: nowIso() };
+    const change = this.newChange();
+    change.events.push({ type: 'csat', actor: cmd.actor, visibility: 'public', data: { ...this.ticket.csat } });
+    change.notes.push(...this.toAssigneeIfAny('csat', `The requester rated the ticket ${cmd.score}/5.`));
+    return this.commit(change);
+  }
+
+  private async review(cmd: ReviewCommand): Promise<ChangeResult> {
+    const review = openReview(this.ticket);
+    review.status = 'filed';
+    review.filed = { rootCause: cmd.rootCause, timelineSummary: cmd.timelineSummary, actions: cmd.actions, lessons: cmd.lessons, filedBy: cmd.actor.id, filedAt: nowIso() };
+    const change = this.newChange();
+    change.events.push({ type: 'review_filed', actor: cmd.actor, visibility: 'internal', data: { ...review.filed } });
+    change.notes.push(...cmd.actions.map((a) => message('review_action', this.ticket, { type: 'agent', id: a.owner }, `Action from the review of ${this.ticket.id}: ${a.description} (due ${a.dueDate})`)));
+    return this.commit(change);
+  }
+
+  private checkSuggestion(articleId: string) {
+    nextStatus('selfServe', this.ticket.status);
+    const found = this.ticket.suggestions.find((s) => s.articleId === articleId);
+    if (!found) throw new Refusal('NotFound', `article ${articleId} was not suggested for this ticket`);
+    return found;
+  }
+
+  // ── Timers (SPEC §7, §10, §12): derived from the state in timers.ts ─────────────────────────────
 
   private async fire(timer: Timer): Promise<void> {
     // The state may have moved on while this waited for the lock.
@@ -431,8 +527,23 @@ class TicketProcess {
         const window = humanDuration(this.state.settings.confirmationWindowMs);
         change.events.push(this.close(nextStatus('autoClose', this.ticket.status), SYSTEM, `closed automatically: no answer within ${window}`));
         change.notes.push(message('closed', this.ticket, requesterOf(this.ticket), `We closed your ticket because we did not hear back within ${window}.`), ...this.toAssigneeIfAny('closed', 'Closed automatically after the confirmation window.'));
+        await this.openClosingLoop(change);
         break;
       }
+      case 'surveyClose':
+        this.ticket.closure.survey!.status = 'expired';
+        change.events.push({ type: 'survey_expired', actor: SYSTEM, visibility: 'internal', data: { closesAt: this.ticket.closure.survey!.closesAt } });
+        break;
+      case 'reviewReminder':
+        this.state.reviewRemindedAt = nowMs();
+        change.events.push({ type: 'review_reminder', actor: SYSTEM, visibility: 'internal', data: { dueAt: this.ticket.closure.review!.dueAt } });
+        change.notes.push(message('review_reminder', this.ticket, { type: 'supervisors' }, `The post-incident review of ${this.ticket.id} is due ${this.ticket.closure.review!.dueAt}.`));
+        break;
+      case 'reviewOverdue':
+        this.ticket.closure.review!.status = 'overdue';
+        change.events.push({ type: 'review_overdue', actor: SYSTEM, visibility: 'internal', data: { dueAt: this.ticket.closure.review!.dueAt } });
+        change.notes.push(message('review_overdue', this.ticket, { type: 'supervisors' }, `The post-incident review of ${this.ticket.id} was not filed by ${this.ticket.closure.review!.dueAt}.`));
+        break;
     }
     await this.commit(change);
   }

@@ -1,5 +1,7 @@
 // Every durable timer of a ticket is derived here from its state, so they live in one place and a change of
 // state (a pause, a reply, a new priority) simply yields a different next timer.
+import { businessDayMs, workingCalendar } from '../domain/closure';
+import { addBusinessTime } from '../domain/sla/calendar';
 import { deadlines, isPaused, pausedMs } from '../domain/sla/clock';
 import type { TicketState } from './state';
 
@@ -11,7 +13,10 @@ export type TimerKind =
   | 'progressReminder'
   | 'triageTimeout'
   | 'confirmationReminder'
-  | 'autoClose';
+  | 'autoClose'
+  | 'surveyClose'
+  | 'reviewReminder'
+  | 'reviewOverdue';
 
 export interface Timer {
   kind: TimerKind;
@@ -22,7 +27,7 @@ export interface Timer {
 }
 
 export function pendingTimers(state: TicketState): Timer[] {
-  return [...slaTimers(state), ...confirmationTimers(state)].sort((a, b) => a.at - b.at);
+  return [...slaTimers(state), ...confirmationTimers(state), ...closingTimers(state)].sort((a, b) => a.at - b.at);
 }
 
 export const nextTimer = (state: TicketState): Timer | null => pendingTimers(state)[0] ?? null;
@@ -62,6 +67,20 @@ function confirmationTimers(state: TicketState): Timer[] {
     timers.push({ kind: 'confirmationReminder', at: resolvedAt + window / 2, summary: `confirmation reminder (${humanDuration(window / 2)} after resolution)` });
   }
   timers.push({ kind: 'autoClose', at: resolvedAt + window, summary: `auto-close if unconfirmed (${humanDuration(window)})` });
+  return timers;
+}
+
+function closingTimers(state: TicketState): Timer[] {
+  const { survey, review } = state.ticket.closure;
+  const timers: Timer[] = [];
+  if (survey?.status === 'open') timers.push({ kind: 'surveyClose', at: Date.parse(survey.closesAt), summary: `survey window (${humanDuration(state.settings.surveyWindowMs)})` });
+  if (review?.status === 'pending') {
+    const calendar = workingCalendar(state.sla);
+    const due = Date.parse(review.dueAt);
+    const next = addBusinessTime(calendar, state.reviewRemindedAt ?? Date.parse(state.ticket.closedAt!), businessDayMs(calendar));
+    if (next < due) timers.push({ kind: 'reviewReminder', at: next, summary: 'post-incident review reminder (daily)' });
+    timers.push({ kind: 'reviewOverdue', at: due, summary: `post-incident review due (${state.settings.reviewWindowDays} business days)` });
+  }
   return timers;
 }
 

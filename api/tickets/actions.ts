@@ -2,10 +2,13 @@
 // to the ticket's workflow and answers once it is stored.
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
+import { openReview, openSurvey } from '../../domain/closure';
+import { Refusal } from '../../domain/errors';
 import { isRequesterOf, type Principal, type Role } from '../../domain/roles';
 import type { Ticket } from '../../domain/ticket';
 import type { Actor } from '../../domain/timeline';
 import {
+  acceptSuggestion,
   addCollaborator,
   addComment,
   assignTicket,
@@ -15,55 +18,70 @@ import {
   changeStatus,
   confirmResolution,
   rejectResolution,
+  fileReview,
   resolveTicket,
+  submitCsat,
   type ChangeResult,
 } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
-import { forbidden, unprocessable } from '../http/problem';
+import { conflict, forbidden, unprocessable } from '../http/problem';
 import { defineRoute } from '../http/routes';
 import {
   assignBody,
   changeResponse,
   collaboratorBody,
   commentBody,
+  csatBody,
   emptyBody,
   escalateBody,
   idempotencyKeyHeader,
   priorityBody,
   reasonBody,
   resolveBody,
+  reviewBody,
   statusBody,
+  suggestionParams,
   ticketIdParam,
 } from './schemas';
 import { actorOf, findVisible, presenter, requestKey, visibleEvents } from './view';
 
-interface ActionSpec<B, C> {
+interface ActionSpec<B, C, P extends { id: string }> {
   path: string;
   summary: string;
   roles: readonly Role[];
+  /** Path parameters beyond the ticket id, e.g. a suggested article's id. */
+  params?: z.ZodType<P>;
   body: z.ZodType<B>;
   update: UpdateDefinition<ChangeResult, [C]>;
   /** Per-ticket rules beyond the role: ownership, transfer limits, references that must exist. Throw to refuse. */
   authorize?: (who: Principal, ticket: Ticket, body: B) => void | Promise<void>;
-  command(body: B, actor: Actor): C;
+  command(body: B, actor: Actor, params: P): C;
   created?: boolean;
+}
+
+function refuseAsConflict(check: () => unknown): void {
+  try {
+    check();
+  } catch (err) {
+    throw err instanceof Refusal ? conflict(err.message) : err;
+  }
 }
 
 const ownTicketOnly = (who: Principal, ticket: Ticket) => {
   if (who.role === 'requester' && !isRequesterOf(who, ticket)) throw forbidden('only the requester may do this');
 };
 
-export function ticketActions({ desk, tickets, config, deskConfig }: ApiDeps) {
+export function ticketActions({ desk, tickets, config, deskConfig, knowledge }: ApiDeps) {
   const present = presenter(config);
 
-  function action<B, C>(spec: ActionSpec<B, C>) {
-    return defineRoute<B, undefined, { id: string }>({
+  function action<B, C, P extends { id: string } = { id: string }>(spec: ActionSpec<B, C, P>) {
+    return defineRoute<B, undefined, P>({
       method: 'post',
       path: `/tickets/{id}/${spec.path}`,
       summary: spec.summary,
       tags: ['tickets'],
       roles: spec.roles,
-      params: ticketIdParam,
+      params: spec.params ?? (ticketIdParam as unknown as z.ZodType<P>),
       body: spec.body,
       headers: { 'Idempotency-Key': { description: 'Repeat the request safely: the same key gets the first answer', schema: idempotencyKeyHeader } },
       responses: {
@@ -75,7 +93,7 @@ export function ticketActions({ desk, tickets, config, deskConfig }: ApiDeps) {
       async handle({ body, params, principal, headers }) {
         const ticket = await findVisible(tickets, params.id, principal);
         await spec.authorize?.(principal, ticket, body);
-        const result = await desk.change(ticket.id, spec.update, [spec.command(body, actorOf(principal))], requestKey(principal, headers['Idempotency-Key']));
+        const result = await desk.change(ticket.id, spec.update, [spec.command(body, actorOf(principal), params)], requestKey(principal, headers['Idempotency-Key']));
         return { status: spec.created ? 201 : 200, body: { ticket: present(result.ticket), events: visibleEvents(result.events, principal) } };
       },
     });
@@ -150,6 +168,11 @@ export function ticketActions({ desk, tickets, config, deskConfig }: ApiDeps) {
       roles: ['agent', 'supervisor'],
       body: resolveBody,
       update: resolveTicket,
+      async authorize(_who, _ticket, body) {
+        if (!body.kbArticleId) return;
+        const article = await knowledge.get(body.kbArticleId);
+        if (!article || article.status === 'rejected') throw unprocessable(`there is no usable article ${body.kbArticleId}`, [{ path: 'body.kbArticleId', message: 'is not a draft or published article' }]);
+      },
       command: (body, actor) => ({ actor, ...body }),
     }),
     action({
@@ -169,6 +192,38 @@ export function ticketActions({ desk, tickets, config, deskConfig }: ApiDeps) {
       update: rejectResolution,
       authorize: ownTicketOnly,
       command: (body, actor) => ({ actor, reason: body.reason }),
+    }),
+    action({
+      path: 'suggestions/{articleId}/accept',
+      summary: 'The requester accepts a suggested article: solved by self-service (a deflection)',
+      roles: ['requester'],
+      params: suggestionParams,
+      body: emptyBody,
+      update: acceptSuggestion,
+      authorize: ownTicketOnly,
+      command: (_body, actor, params) => ({ actor, articleId: params.articleId }),
+    }),
+    action({
+      path: 'csat',
+      summary: 'The requester rates the closed ticket, once, within the survey window',
+      roles: ['requester'],
+      body: csatBody,
+      update: submitCsat,
+      authorize(who, ticket) {
+        ownTicketOnly(who, ticket);
+        // Once the loop is done the workflow has ended; the stored ticket tells why no rating is taken.
+        refuseAsConflict(() => openSurvey(ticket));
+      },
+      command: (body, actor) => ({ actor, ...body }),
+    }),
+    action({
+      path: 'review',
+      summary: 'File the post-incident review (P0/P1 and breached tickets)',
+      roles: ['supervisor'],
+      body: reviewBody,
+      update: fileReview,
+      authorize: (_who, ticket) => refuseAsConflict(() => openReview(ticket)),
+      command: (body, actor) => ({ actor, ...body }),
     }),
     action({
       path: 'cancel',

@@ -74,6 +74,17 @@ export const priorityBody = z
 
 export const collaboratorBody = z.strictObject({ agent: text(200) });
 
+export const suggestionParams = ticketIdParam.extend({ articleId: z.string().min(1).max(100) });
+
+export const csatBody = z.strictObject({ score: z.number().int().min(1).max(5), comment: text(5000).optional() });
+
+export const reviewBody = z.strictObject({
+  rootCause: text(10_000),
+  timelineSummary: text(20_000),
+  actions: z.array(z.strictObject({ description: text(2000), owner: text(200), dueDate: z.iso.date() })).min(1).max(50),
+  lessons: text(10_000),
+});
+
 export const emptyBody = z.strictObject({}).optional();
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -149,6 +160,27 @@ export const ticketResource = z.object({
   updatedAt: iso,
   closedAt: iso.nullable(),
   requiredSkills: z.array(z.string()),
+  closure: z.object({
+    knowledge: z.object({ articleId: z.string(), kind: z.enum(['drafted', 'used']) }).nullable(),
+    survey: z.object({ status: z.enum(['open', 'answered', 'expired']), closesAt: iso }).nullable(),
+    review: z
+      .object({
+        status: z.enum(['pending', 'filed', 'overdue']),
+        dueAt: iso,
+        filed: z
+          .object({
+            rootCause: z.string(),
+            timelineSummary: z.string(),
+            actions: z.array(z.object({ description: z.string(), owner: z.string(), dueDate: z.string() })),
+            lessons: z.string(),
+            filedBy: z.string(),
+            filedAt: iso,
+          })
+          .nullable(),
+      })
+      .nullable(),
+  }),
+  stats: z.object({ publicReplies: z.number().int(), escalations: z.number().int(), transfers: z.number().int(), selfService: z.boolean() }),
   version: z.number().int(),
   temporal: z.object({ workflowId: z.string(), uiUrl: z.string() }),
 });

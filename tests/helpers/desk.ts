@@ -7,14 +7,14 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
+import { apiDeps } from '../../api/deps-factory';
 import { mintToken, type TokenClaims } from '../../api/http/auth';
-import { TicketDesk } from '../../api/tickets/desk';
 import { loadConfig, type Config } from '../../platform/config';
 import { connectDatabase, syncIndexes, type Database } from '../../platform/mongo';
 import { DeskConfigStore } from '../../store/desk-config';
-import { Dispatcher } from '../../store/dispatcher';
 import { TicketStore } from '../../store/tickets';
 import { demoAgents, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from '../../stack/demo-desk';
+import { activityDeps } from '../../worker/deps';
 import { createTicketWorker } from '../../worker/worker';
 
 // The SDK's routine INFO lines (worker state changes) would bury test output.
@@ -58,7 +58,8 @@ export async function openTestDatabase(label: string): Promise<Database> {
   return db;
 }
 
-export const silentLogger = pino({ level: 'silent' });
+// TEST_LOG=debug shows what the API and activities log while a test runs.
+export const silentLogger = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
 export interface TestDesk {
   config: Config;
@@ -107,7 +108,7 @@ export async function startDesk(label: string, options: DeskOptions = {}): Promi
           connection: nativeConnection,
           namespace: config.temporalNamespace,
           taskQueue,
-          deps: { tickets, dispatcher: new Dispatcher(db.models), deskConfig: new DeskConfigStore(db.models), logger: silentLogger },
+          deps: activityDeps(db, silentLogger),
           workflowBundle: { codePath: servers.workflowBundle },
         });
   const running = worker ? worker.run() : Promise.resolve();
@@ -115,8 +116,7 @@ export async function startDesk(label: string, options: DeskOptions = {}): Promi
   let server: Server | undefined;
   let baseUrl = '';
   if (options.api !== false) {
-    const desk = new TicketDesk(client, taskQueue, tickets, { confirmationWindowMs: config.confirmationWindowMs });
-    const app = createApp({ config, logger: silentLogger, temporal: client, db, tickets, deskConfig: new DeskConfigStore(db.models), desk });
+    const app = createApp(apiDeps(config, silentLogger, client, db));
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -7,8 +7,7 @@ import { suggestedPolicy } from '../../domain/sla/policy';
 import type { Database } from '../../platform/mongo';
 import { registerSearchAttributes } from '../../stack/register-search-attributes';
 import { DeskConfigStore } from '../../store/desk-config';
-import { Dispatcher } from '../../store/dispatcher';
-import { TicketStore } from '../../store/tickets';
+import { activityDeps } from '../../worker/deps';
 import { openTestDatabase, seedDemoDesk, silentLogger, testServers } from './desk';
 import { TEST_OFFICE } from './fixtures';
 
@@ -32,7 +31,7 @@ export async function startSkippingDesk(label: string): Promise<SkippingDesk> {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: testServers().workflowBundle },
-    activities: createActivities({ tickets: new TicketStore(db.models), dispatcher: new Dispatcher(db.models), deskConfig: config, logger: silentLogger }),
+    activities: createActivities(activityDeps(db, silentLogger)),
   });
   const running = worker.run();
   return {

@@ -3,9 +3,8 @@
 // then never finishes the activity: the crash lands between the SLA timer and the recorded change.
 import { NativeConnection } from '@temporalio/worker';
 import { connectDatabase } from '../../platform/mongo';
-import { DeskConfigStore } from '../../store/desk-config';
 import { Dispatcher, type DispatchOutcome, type DispatchRequest } from '../../store/dispatcher';
-import { TicketStore } from '../../store/tickets';
+import { activityDeps } from '../../worker/deps';
 import { createTicketWorker } from '../../worker/worker';
 import pino from 'pino';
 
@@ -27,7 +26,7 @@ async function main(): Promise<void> {
     connection: await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! }),
     namespace: 'default',
     taskQueue: process.env.TEMPORAL_TASK_QUEUE!,
-    deps: { tickets: new TicketStore(db.models), dispatcher, deskConfig: new DeskConfigStore(db.models), logger: pino({ level: 'silent' }) },
+    deps: { ...activityDeps(db, pino({ level: 'silent' })), dispatcher },
     workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
   });
   console.log('worker ready');

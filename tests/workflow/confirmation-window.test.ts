@@ -6,9 +6,7 @@ import { createActivities } from '../../activities';
 import { ticketWorkflowId } from '../../domain/ticket';
 import type { Database } from '../../platform/mongo';
 import { registerSearchAttributes } from '../../stack/register-search-attributes';
-import { DeskConfigStore } from '../../store/desk-config';
-import { Dispatcher } from '../../store/dispatcher';
-import { TicketStore } from '../../store/tickets';
+import { activityDeps } from '../../worker/deps';
 import { DEFAULT_SETTINGS, resolveTicket } from '../../workflows/definitions';
 import { openTestDatabase, seedDemoDesk, silentLogger, testServers } from '../helpers/desk';
 import { vpnIntake } from '../helpers/fixtures';
@@ -29,7 +27,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: testServers().workflowBundle },
-    activities: createActivities({ tickets: new TicketStore(db.models), dispatcher: new Dispatcher(db.models), deskConfig: new DeskConfigStore(db.models), logger: silentLogger }),
+    activities: createActivities(activityDeps(db, silentLogger)),
   });
   running = worker.run();
 });

@@ -5,8 +5,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { suggestedPolicy } from '../../domain/sla/policy';
 import { DeskConfigStore } from '../../store/desk-config';
-import { Dispatcher } from '../../store/dispatcher';
-import { TicketStore } from '../../store/tickets';
+import { activityDeps } from '../../worker/deps';
 import { createTicketWorker } from '../../worker/worker';
 import { NativeConnection } from '@temporalio/worker';
 import { silentLogger, startDesk, testServers, type TestDesk } from '../helpers/desk';
@@ -75,7 +74,7 @@ it('records the breach, the escalation and its notifications exactly once', asyn
     connection,
     namespace: 'default',
     taskQueue: desk.config.taskQueue,
-    deps: { tickets: new TicketStore(desk.db.models), dispatcher: new Dispatcher(desk.db.models), deskConfig: new DeskConfigStore(desk.db.models), logger: silentLogger },
+    deps: activityDeps(desk.db, silentLogger),
     workflowBundle: { codePath: testServers().workflowBundle },
   });
   const running = second.run();

@@ -1,0 +1,32 @@
+// Builds the API's dependencies from its connections; `npm run api` and the tests share it.
+import type { Client } from '@temporalio/client';
+import { deskSettingsOf, type Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import type { Database } from '../platform/mongo';
+import { DeskConfigStore } from '../store/desk-config';
+import { KnowledgeStore } from '../store/knowledge';
+import { KnowledgeSearch } from '../store/knowledge-search';
+import { KpiReader } from '../store/kpis';
+import { OutboxStore } from '../store/outbox';
+import { TicketStore } from '../store/tickets';
+import type { ApiDeps } from './deps';
+import { TicketDesk } from './tickets/desk';
+
+export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Database): ApiDeps {
+  const tickets = new TicketStore(db.models);
+  const knowledge = new KnowledgeStore(db.models);
+  const deskConfig = new DeskConfigStore(db.models);
+  return {
+    config,
+    logger,
+    temporal,
+    db,
+    tickets,
+    deskConfig,
+    knowledge,
+    search: new KnowledgeSearch(knowledge),
+    outbox: new OutboxStore(db.models),
+    kpis: new KpiReader(db.models, deskConfig),
+    desk: new TicketDesk(temporal, config.taskQueue, tickets, deskSettingsOf(config)),
+  };
+}

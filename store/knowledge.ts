@@ -1,0 +1,62 @@
+// The knowledge base in MongoDB (SPEC §11). Every change bumps a version so search indexes rebuild.
+import type { Article } from '../domain/knowledge';
+import { insertOnce } from './insert-once';
+import type { ArticleDocument, Models } from './models';
+
+export class KnowledgeStore {
+  constructor(private readonly models: Models) {}
+
+  async get(id: string): Promise<Article | null> {
+    const doc = await this.models.Article.findById(id).lean<ArticleDocument>();
+    return doc ? toArticle(doc) : null;
+  }
+
+  async all(filter: { statuses?: Article['status'][]; productLine?: string } = {}): Promise<Article[]> {
+    const query = { ...(filter.statuses ? { status: { $in: filter.statuses } } : {}), ...(filter.productLine ? { productLine: filter.productLine } : {}) };
+    const docs = await this.models.Article.find(query).sort({ updatedAt: -1, _id: 1 }).lean<ArticleDocument[]>();
+    return docs.map(toArticle);
+  }
+
+  /** Idempotent: the draft's id follows from its ticket, and an existing article is left as it is. */
+  async captureDraft({ id, ...fields }: Article): Promise<void> {
+    await insertOnce(this.models.Article.collection, [{ _id: id, ...fields }]);
+    await this.bump();
+  }
+
+  /** Records that a ticket was solved by the article; counting a ticket twice is impossible. */
+  async recordUse(articleId: string, ticketId: string): Promise<boolean> {
+    const result = await this.models.Article.updateOne({ _id: articleId }, { $addToSet: { usedBy: ticketId } });
+    return result.matchedCount > 0;
+  }
+
+  /** Moves a draft to published or rejected; false when there is no such draft. */
+  async review(id: string, decision: { status: 'published' | 'rejected'; reviewer: string; reason?: string; at: string }): Promise<boolean> {
+    const set =
+      decision.status === 'published'
+        ? { status: 'published', reviewer: decision.reviewer, publishedAt: decision.at, updatedAt: decision.at }
+        : { status: 'rejected', reviewer: decision.reviewer, rejectReason: decision.reason ?? null, updatedAt: decision.at };
+    const result = await this.models.Article.updateOne({ _id: id, status: 'draft' }, { $set: set });
+    if (result.modifiedCount === 0) return false;
+    await this.bump();
+    return true;
+  }
+
+  /** Adds or replaces articles as given (demo data, imports). */
+  async put(articles: Article[]): Promise<void> {
+    if (articles.length === 0) return;
+    await this.models.Article.bulkWrite(articles.map(({ id, ...a }) => ({ replaceOne: { filter: { _id: id }, replacement: { _id: id, ...a }, upsert: true } })));
+    await this.bump();
+  }
+
+  async version(): Promise<number> {
+    return (await this.models.KnowledgeMeta.findById('index').lean())?.version ?? 0;
+  }
+
+  private async bump(): Promise<void> {
+    await this.models.KnowledgeMeta.updateOne({ _id: 'index' }, { $inc: { version: 1 } }, { upsert: true });
+  }
+}
+
+function toArticle({ _id, ...rest }: ArticleDocument): Article {
+  return { id: _id, ...rest };
+}

@@ -1,0 +1,21 @@
+// The activities' dependencies, built from one database connection (the worker and the tests use this).
+import type { ActivityDeps } from '../activities';
+import type { Logger } from '../platform/logger';
+import type { Database } from '../platform/mongo';
+import { DeskConfigStore } from '../store/desk-config';
+import { Dispatcher } from '../store/dispatcher';
+import { KnowledgeStore } from '../store/knowledge';
+import { KnowledgeSearch } from '../store/knowledge-search';
+import { TicketStore } from '../store/tickets';
+
+export function activityDeps(db: Database, logger: Logger): ActivityDeps {
+  const knowledge = new KnowledgeStore(db.models);
+  return {
+    tickets: new TicketStore(db.models),
+    dispatcher: new Dispatcher(db.models),
+    deskConfig: new DeskConfigStore(db.models),
+    knowledge,
+    search: new KnowledgeSearch(knowledge),
+    logger,
+  };
+}
