@@ -1,29 +1,17 @@
-// One support ticket, from intake to closure (SPEC §3–§10), as one durable workflow.
-// `run` tells the story; each message handler below is one step of the process; the rules they apply
-// (lifecycle, priority, routing, SLA clocks, notifications) are pure modules in domain/.
-import type { UpdateDefinition } from '@temporalio/common';
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  proxyLocalActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { TicketActivities } from '../activities';
-import { businessDayMs, needsReview, openReview, openSurvey, workingCalendar } from '../domain/closure';
-import { illegal, Refusal, ruleViolation } from '../domain/errors';
+// One support ticket, from intake to the end of its closing loop (SPEC §3–§12), as one durable workflow.
+// `run` tells the story; each message handler below is one step of the process. The rules they apply
+// (lifecycle, priority, routing, SLA clocks, notifications) are pure modules in domain/; how a change is
+// recorded is in process.ts, what timers do in timer-steps.ts.
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { openReview, openSurvey } from '../domain/closure';
+import { Refusal, ruleViolation } from '../domain/errors';
 import { openTicket } from '../domain/intake';
-import { canApply, isOpen, nextStatus } from '../domain/lifecycle';
-import { assigneeOf, message, requesterOf, type NewNotification, type Recipient } from '../domain/notifications';
+import { isOpen, nextStatus } from '../domain/lifecycle';
+import { message, requesterOf } from '../domain/notifications';
 import { priorityOf } from '../domain/priority';
-import { addBusinessTime } from '../domain/sla/calendar';
-import { pause, respond, resume, startClock, stop } from '../domain/sla/clock';
-import type { Ticket, TicketStatus, Tier } from '../domain/ticket';
-import { SYSTEM, type Actor, type NewTimelineEvent } from '../domain/timeline';
-import type { DispatchOutcome, DispatchRequest } from '../store/dispatcher';
+import { respond, startClock } from '../domain/sla/clock';
+import type { Ticket } from '../domain/ticket';
+import { SYSTEM } from '../domain/timeline';
 import {
   acceptSuggestion,
   addCollaborator,
@@ -55,28 +43,11 @@ import {
   type StatusCommand,
   type TicketWorkflowInput,
 } from './definitions';
-import { searchAttributesOf } from './search-attributes';
+import { store, TicketSteps } from './process';
 import type { TicketState } from './state';
-import { asFailure, describe, Lock, nowIso, nowMs, summarize } from './support';
-import { humanDuration, nextTimer, refreshSlaView, type Timer } from './timers';
-
-// MongoDB reads and writes are short, so they run as local activities: no extra workflow task per write.
-const store = proxyLocalActivities<TicketActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
-
-interface LoadChange {
-  release?: string[];
-  claim?: string[];
-}
-
-/** What a step of the process wants stored: timeline events, notifications, agent load. */
-interface Change {
-  events: NewTimelineEvent[];
-  notes: NewNotification[];
-  load: LoadChange;
-}
+import { asFailure, nowIso, nowMs } from './support';
+import { fireTimer } from './timer-steps';
+import { humanDuration, nextTimer, refreshSlaView } from './timers';
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket> {
   const process = new TicketProcess('resume' in input ? input.resume : newState(input));
@@ -104,21 +75,13 @@ function newState(input: Extract<TicketWorkflowInput, { intake: unknown }>): Tic
   };
 }
 
-class TicketProcess {
-  private readonly lock = new Lock();
-
-  constructor(private readonly state: TicketState) {}
-
-  private get ticket(): Ticket {
-    return this.state.ticket;
-  }
-
+class TicketProcess extends TicketSteps {
   /** The life of the ticket: intake, then wait for people (updates) and timers until it closes. */
   async run(): Promise<Ticket> {
     if (!this.state.recorded) await this.lock.run(() => this.intake());
     while (this.owesSomething()) {
       const timer = nextTimer(this.state);
-      if (!(await this.changeOrTimer(timer)) && timer) await this.lock.run(() => this.fire(timer));
+      if (!(await this.changeOrTimer(timer)) && timer) await this.lock.run(() => fireTimer(this, timer));
       if (workflowInfo().continueAsNewSuggested) {
         await condition(allHandlersFinished);
         await continueAsNew<typeof ticketWorkflow>({ resume: this.state });
@@ -230,49 +193,6 @@ class TicketProcess {
     const refused = await this.escalate(cmd.actor, cmd.reason, cmd.toGroup, change);
     if (refused) throw ruleViolation(refused);
     return this.commit(change);
-  }
-
-  /** Moves the ticket up; returns why not when there is nowhere to go. */
-  private async escalate(actor: Actor, reason: string, toGroup: string | undefined, change: Change): Promise<string | null> {
-    if (!canApply('assign', this.ticket.status)) return `a ${this.ticket.status} ticket is not escalated`;
-    const outcome = await this.dispatch({ group: toGroup, escalate: true }, `escalate to ${toGroup ?? 'the next tier'}`);
-    if (outcome.kind !== 'assigned') return outcome.reason;
-    this.placeWith(outcome, 'escalate', actor, reason, change);
-    change.notes.push(message('escalated', this.ticket, { type: 'supervisors' }, `Escalated to ${outcome.group} (tier ${this.ticket.tier}): ${reason}`));
-    return null;
-  }
-
-  /** Puts the ticket with the group and agent dispatch chose, moving the agent load along; escalation also raises the tier. */
-  private placeWith(outcome: Extract<DispatchOutcome, { kind: 'assigned' }>, how: 'dispatch' | 'assign' | 'escalate', actor: Actor, reason: string | null, change: Change): void {
-    const from = { ...this.ticket.assignment, tier: this.ticket.tier };
-    const status = nextStatus(how === 'dispatch' ? 'dispatch' : 'assign', this.ticket.status);
-    if (status !== this.ticket.status) change.events.push(this.moveTo(status, actor, reason, 'internal'));
-    this.ticket.assignment = { group: outcome.group, agent: outcome.agent };
-    this.ticket.requiredSkills = outcome.skills;
-    this.ticket.tier = (how === 'escalate' ? Math.min(3, Math.max(from.tier + 1, outcome.tier)) : Math.max(from.tier, outcome.tier)) as Tier;
-    this.state.triageSince = null;
-    const to = { ...this.ticket.assignment, tier: this.ticket.tier };
-    const type = how === 'escalate' ? 'escalated' : from.group === null ? 'assigned' : from.group !== outcome.group ? 'transferred' : 'reassigned';
-    if (type === 'escalated') this.ticket.stats.escalations += 1;
-    else if (type !== 'assigned') this.ticket.stats.transfers += 1;
-    const data = how === 'escalate' ? { from, to, reason, automatic: actor.role === 'system' } : { from: { group: from.group, agent: from.agent }, to: this.ticket.assignment, reason, ruleId: outcome.ruleId };
-    change.events.push({ type, actor, visibility: 'internal', data });
-    change.notes.push(this.toAssignee('assigned', `${this.ticket.priority} ticket ${type} to you: ${this.ticket.title}`));
-    if (from.agent !== outcome.agent) {
-      if (from.agent) (change.load.release ??= []).push(from.agent);
-      if (outcome.agent) (change.load.claim ??= []).push(outcome.agent);
-    }
-  }
-
-  private toTriage(reason: string, ruleId: string | null, change: Change): void {
-    change.events.push(this.moveTo(nextStatus('sendToTriage', this.ticket.status), SYSTEM, reason, 'internal'));
-    change.events.push({ type: 'triaged', actor: SYSTEM, visibility: 'internal', data: { reason, ruleId } });
-    change.notes.push(message('triage_needed', this.ticket, { type: 'supervisors' }, `Ticket ${this.ticket.id} needs manual dispatch: ${reason}.`));
-    this.state.triageSince = nowMs();
-  }
-
-  private dispatch(target: Omit<DispatchRequest, 'ticket' | 'at'>, summary: string): Promise<DispatchOutcome> {
-    return store.dispatchTicket.executeWithOptions({ summary }, [{ ticket: this.ticket, ...target, at: nowIso() }]);
   }
 
   /** Collaborators from other groups help without taking ownership (SPEC §8). */
@@ -413,30 +333,6 @@ class TicketProcess {
     return this.commit(change);
   }
 
-  /** Knowledge capture, the survey, and the review where one is due: all owed once the ticket closes. */
-  private async openClosingLoop(change: Change): Promise<void> {
-    const closedAt = nowMs();
-    const knowledge = await store.captureKnowledge.executeWithOptions({ summary: 'knowledge capture' }, [{ ticket: this.ticket, at: nowIso() }]);
-    if (knowledge?.kind === 'drafted' || knowledge?.kind === 'used') {
-      this.ticket.closure.knowledge = { articleId: knowledge.articleId, kind: knowledge.kind };
-      change.events.push({ type: knowledge.kind === 'drafted' ? 'knowledge_drafted' : 'knowledge_used', actor: SYSTEM, visibility: 'internal', data: { articleId: knowledge.articleId } });
-      if (knowledge.kind === 'drafted') change.notes.push(message('knowledge_draft', this.ticket, { type: 'supervisors' }, `A new solution from ${this.ticket.id} awaits review as article ${knowledge.articleId}.`));
-    } else if (knowledge?.kind === 'missing') {
-      change.events.push({ type: 'knowledge_missing', actor: SYSTEM, visibility: 'internal', data: { articleId: knowledge.articleId } });
-    }
-    const closesAt = new Date(closedAt + this.state.settings.surveyWindowMs).toISOString();
-    this.ticket.closure.survey = { status: 'open', closesAt };
-    change.events.push({ type: 'survey_offered', actor: SYSTEM, visibility: 'public', data: { closesAt } });
-    change.notes.push(message('survey', this.ticket, requesterOf(this.ticket), `How did we do? Rate your experience from 1 to 5 until ${closesAt}.`));
-    if (needsReview(this.ticket)) {
-      const calendar = workingCalendar(this.state.sla);
-      const dueAt = new Date(addBusinessTime(calendar, closedAt, this.state.settings.reviewWindowDays * businessDayMs(calendar))).toISOString();
-      this.ticket.closure.review = { status: 'pending', dueAt, filed: null };
-      change.events.push({ type: 'review_required', actor: SYSTEM, visibility: 'internal', data: { dueAt, priority: this.ticket.priority, breached: this.ticket.sla.responseBreached || this.ticket.sla.resolutionBreached } });
-      change.notes.push(message('review_required', this.ticket, { type: 'supervisors' }, `A post-incident review of ${this.ticket.id} is due ${dueAt}.`));
-    }
-  }
-
   private async rate(cmd: CsatCommand): Promise<ChangeResult> {
     const survey = openSurvey(this.ticket);
     survey.status = 'answered';
@@ -464,184 +360,4 @@ class TicketProcess {
     return found;
   }
 
-  // ── Timers (SPEC §7, §10, §12): derived from the state in timers.ts ─────────────────────────────
-
-  private async fire(timer: Timer): Promise<void> {
-    // The state may have moved on while this waited for the lock.
-    const due = nextTimer(this.state);
-    if (due?.kind !== timer.kind || nowMs() < due.at) return;
-    const change = this.newChange();
-    const clock = this.state.clock;
-    const p = this.ticket.priority;
-    switch (timer.kind) {
-      case 'responseWarning':
-      case 'resolutionWarning': {
-        const which = timer.kind === 'responseWarning' ? 'response' : 'resolution';
-        if (which === 'response') clock.responseWarned = true;
-        else clock.resolutionWarned = true;
-        const percent = this.state.sla!.policy.warnAtPercent;
-        change.events.push({ type: 'sla_warning', actor: SYSTEM, visibility: 'internal', data: { clock: which, percent, due: this.ticket.sla[`${which}Due`] } });
-        const text = `${percent}% of the ${which} target for ${p} has passed; due ${this.ticket.sla[`${which}Due`]}.`;
-        change.notes.push(...this.toAssigneeIfAny('sla_warning', text), message('sla_warning', this.ticket, { type: 'supervisors' }, text));
-        break;
-      }
-      case 'responseBreach':
-      case 'resolutionBreach': {
-        const which = timer.kind === 'responseBreach' ? 'response' : 'resolution';
-        const dueAt = this.ticket.sla[`${which}Due`];
-        if (which === 'response') clock.responseBreached = true;
-        else clock.resolutionBreached = true;
-        change.events.push({ type: 'sla_breached', actor: SYSTEM, visibility: 'internal', data: { clock: which, due: dueAt } });
-        const text = `The ${which} target for ${p} was missed (due ${dueAt}).`;
-        change.notes.push(...this.toAssigneeIfAny('sla_breached', text), message('sla_breached', this.ticket, { type: 'supervisors' }, text));
-        const cannot = await this.escalate(SYSTEM, `${which} SLA ${p} breached`, undefined, change);
-        if (cannot) change.events.push({ type: 'escalation_skipped', actor: SYSTEM, visibility: 'internal', data: { reason: cannot } });
-        break;
-      }
-      case 'progressReminder':
-        this.state.lastProgressAt = nowMs();
-        change.events.push({ type: 'progress_reminder', actor: SYSTEM, visibility: 'internal', data: {} });
-        change.notes.push(this.toAssignee('progress_reminder', `No public update on ${this.ticket.id} (${p}) for ${humanDuration(this.state.sla!.policy.progressCadenceMs[p] ?? 0)}: please update the requester.`));
-        break;
-      case 'triageTimeout': {
-        this.state.triageEscalated = true;
-        const target = this.state.sla!.policy.triage.escalateTo ?? undefined;
-        change.events.push({ type: 'triage_overdue', actor: SYSTEM, visibility: 'internal', data: { since: new Date(this.state.triageSince ?? nowMs()).toISOString() } });
-        change.notes.push(message('triage_overdue', this.ticket, { type: 'supervisors' }, `Ticket ${this.ticket.id} is still waiting for dispatch.`));
-        if (target) {
-          const cannot = await this.escalate(SYSTEM, 'triage target passed', target, change);
-          if (cannot) change.events.push({ type: 'escalation_skipped', actor: SYSTEM, visibility: 'internal', data: { reason: cannot } });
-        } else {
-          const from = this.ticket.tier;
-          this.ticket.tier = Math.min(3, from + 1) as Tier;
-          change.events.push({ type: 'escalated', actor: SYSTEM, visibility: 'internal', data: { reason: 'triage target passed', automatic: true, from: { tier: from }, to: { tier: this.ticket.tier } } });
-        }
-        break;
-      }
-      case 'confirmationReminder':
-        this.state.remindedFor = this.ticket.resolution?.resolvedAt ?? null;
-        change.events.push({ type: 'confirmation_reminder', actor: SYSTEM, visibility: 'public', data: {} });
-        change.notes.push(message('confirmation_reminder', this.ticket, requesterOf(this.ticket), 'Reminder: please confirm whether the solution worked, or tell us it did not.'));
-        break;
-      case 'autoClose': {
-        const window = humanDuration(this.state.settings.confirmationWindowMs);
-        change.events.push(this.close(nextStatus('autoClose', this.ticket.status), SYSTEM, `closed automatically: no answer within ${window}`));
-        change.notes.push(message('closed', this.ticket, requesterOf(this.ticket), `We closed your ticket because we did not hear back within ${window}.`), ...this.toAssigneeIfAny('closed', 'Closed automatically after the confirmation window.'));
-        await this.openClosingLoop(change);
-        break;
-      }
-      case 'surveyClose':
-        this.ticket.closure.survey!.status = 'expired';
-        change.events.push({ type: 'survey_expired', actor: SYSTEM, visibility: 'internal', data: { closesAt: this.ticket.closure.survey!.closesAt } });
-        break;
-      case 'reviewReminder':
-        this.state.reviewRemindedAt = nowMs();
-        change.events.push({ type: 'review_reminder', actor: SYSTEM, visibility: 'internal', data: { dueAt: this.ticket.closure.review!.dueAt } });
-        change.notes.push(message('review_reminder', this.ticket, { type: 'supervisors' }, `The post-incident review of ${this.ticket.id} is due ${this.ticket.closure.review!.dueAt}.`));
-        break;
-      case 'reviewOverdue':
-        this.ticket.closure.review!.status = 'overdue';
-        change.events.push({ type: 'review_overdue', actor: SYSTEM, visibility: 'internal', data: { dueAt: this.ticket.closure.review!.dueAt } });
-        change.notes.push(message('review_overdue', this.ticket, { type: 'supervisors' }, `The post-incident review of ${this.ticket.id} was not filed by ${this.ticket.closure.review!.dueAt}.`));
-        break;
-    }
-    await this.commit(change);
-  }
-
-  // ── Plumbing ──────────────────────────────────────────────────────────────────────────────────────
-
-  /** Registers an update whose validator refuses illegal changes before they reach the history. */
-  private handle<A extends Command>(def: UpdateDefinition<ChangeResult, [A]>, apply: (cmd: A) => Promise<ChangeResult>, check: (cmd: A) => unknown): void {
-    setHandler(
-      def,
-      (cmd) =>
-        this.lock.run(async () => {
-          try {
-            return await apply(cmd);
-          } catch (err) {
-            throw asFailure(err);
-          }
-        }),
-      {
-        validator: (cmd) => {
-          try {
-            check(cmd);
-          } catch (err) {
-            throw asFailure(err);
-          }
-        },
-      },
-    );
-  }
-
-  /** Waits until something changes the ticket or the next timer is due; true when it was a change. */
-  private async changeOrTimer(timer: Timer | null): Promise<boolean> {
-    const version = this.ticket.version;
-    const changed = () => this.ticket.version !== version;
-    if (!timer) {
-      await condition(changed);
-      return true;
-    }
-    const wait = timer.at - nowMs();
-    if (wait <= 0) return false;
-    return condition(changed, wait, { summary: timer.summary });
-  }
-
-  private newChange(): Change {
-    return { events: [], notes: [], load: {} };
-  }
-
-  /** Stores the change (ticket, events, notifications, load) in one idempotent step, then updates the UI's view. */
-  private async commit({ events, notes, load }: Change): Promise<ChangeResult> {
-    const at = nowIso();
-    const ticket = this.ticket;
-    ticket.version += 1;
-    ticket.updatedAt = at;
-    refreshSlaView(this.state, nowMs());
-    const notified: NewTimelineEvent[] = notes.map((n) => ({ type: 'notified', actor: SYSTEM, visibility: 'internal', data: { kind: n.kind, to: n.to } }));
-    const stamped = [...events, ...notified].map((event) => ({ ...event, ticketId: ticket.id, seq: ++this.state.seq, at }));
-    const notifications = notes.map((n) => ({ ...n, id: `${ticket.id}:${ticket.version}:${n.kind}:${recipientKey(n.to)}`, ticketId: ticket.id, at }));
-    await store.recordChange.executeWithOptions({ summary: `record: ${summarize(events)}` }, [{ ticket, events: stamped, notifications, load }]);
-    upsertSearchAttributes(searchAttributesOf(ticket));
-    setCurrentDetails(describe(ticket, nextTimer(this.state)));
-    return { ticket, events: stamped.slice(0, events.length) };
-  }
-
-  /** Changes the status and keeps the SLA clocks in step: waiting on the customer and awaiting confirmation pause the resolution clock. */
-  private moveTo(status: TicketStatus, actor: Actor, reason: string | null, visibility: 'public' | 'internal' = 'public'): NewTimelineEvent {
-    const from = this.ticket.status;
-    this.ticket.status = status;
-    const now = nowMs();
-    if (status === 'waiting_on_customer' || status === 'resolved') pause(this.state.clock, now);
-    else if (status === 'closed' || status === 'cancelled') stop(this.state.clock, now);
-    else resume(this.state.clock, now);
-    return { type: 'status_changed', actor, visibility, data: { from, to: status, reason } };
-  }
-
-  private close(status: TicketStatus, actor: Actor, reason: string): NewTimelineEvent {
-    const event = this.moveTo(status, actor, reason);
-    this.ticket.closedAt = nowIso();
-    return event;
-  }
-
-  private mustBeOpen(): void {
-    if (!isOpen(this.ticket.status)) throw illegal(`the ticket is ${this.ticket.status}`);
-  }
-
-  private agentHolding(): string[] {
-    return this.ticket.assignment.agent ? [this.ticket.assignment.agent] : [];
-  }
-
-  private toAssignee(kind: string, text: string): NewNotification {
-    return message(kind, this.ticket, assigneeOf(this.ticket) ?? { type: 'supervisors' }, text);
-  }
-
-  private toAssigneeIfAny(kind: string, text: string): NewNotification[] {
-    const to = assigneeOf(this.ticket);
-    return to ? [message(kind, this.ticket, to, text)] : [];
-  }
-}
-
-function recipientKey(to: Recipient): string {
-  return 'id' in to ? `${to.type}-${to.id}` : to.type;
 }
