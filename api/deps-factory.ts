@@ -6,7 +6,7 @@ import type { Database } from '../platform/mongo';
 import { DeskConfigStore } from '../store/desk-config';
 import { KnowledgeStore } from '../store/knowledge';
 import { KnowledgeSearch } from '../store/knowledge-search';
-import { KpiReader } from '../store/kpis';
+import { KpiLedger } from '../store/kpis';
 import { OutboxStore } from '../store/outbox';
 import { TicketStore } from '../store/tickets';
 import type { ApiDeps } from './deps';
@@ -26,7 +26,7 @@ export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Da
     knowledge,
     search: new KnowledgeSearch(knowledge),
     outbox: new OutboxStore(db.models),
-    kpis: new KpiReader(db.models, deskConfig),
+    kpis: new KpiLedger(db.models),
     desk: new TicketDesk(temporal, config.taskQueue, tickets, deskSettingsOf(config)),
   };
 }

@@ -6,7 +6,7 @@ import type { Database } from '../platform/mongo';
 import type { DeskConfigStore } from '../store/desk-config';
 import type { KnowledgeStore } from '../store/knowledge';
 import type { KnowledgeSearch } from '../store/knowledge-search';
-import type { KpiReader } from '../store/kpis';
+import type { KpiLedger } from '../store/kpis';
 import type { OutboxStore } from '../store/outbox';
 import type { TicketStore } from '../store/tickets';
 import type { TicketDesk } from './tickets/desk';
@@ -21,6 +21,6 @@ export interface ApiDeps {
   knowledge: KnowledgeStore;
   search: KnowledgeSearch;
   outbox: OutboxStore;
-  kpis: KpiReader;
+  kpis: KpiLedger;
   desk: TicketDesk;
 }

@@ -1,6 +1,6 @@
 // Support KPIs (SPEC §13), computed in TypeScript from a projection of the tickets: FerretDB has no $avg,
 // $push or $percentile (SPEC §18), and the same code then runs unchanged on MongoDB.
-import { OPEN_STATUSES, type Channel, type Priority, type TicketStatus } from './ticket';
+import { OPEN_STATUSES, type Channel, type Priority, type Ticket, type TicketStatus } from './ticket';
 
 export const KPI_DIMENSIONS = ['priority', 'productLine', 'channel', 'group', 'agent'] as const;
 export type KpiDimension = (typeof KPI_DIMENSIONS)[number];
@@ -141,3 +141,41 @@ const rate = (count: number, of: number): Rate => ({ count, of, rate: of === 0 ?
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export const isBacklog = (status: TicketStatus) => OPEN_STATUSES.includes(status);
+
+/** What the KPIs need of a ticket, read off the ticket as it stands. */
+export function factOf(ticket: Ticket): KpiTicket {
+  return {
+    priority: ticket.priority,
+    productLine: ticket.productLine,
+    channel: ticket.channel,
+    group: ticket.assignment.group,
+    agent: ticket.assignment.agent,
+    status: ticket.status,
+    createdAt: ticket.createdAt,
+    firstRespondedAt: ticket.sla.firstRespondedAt,
+    resolvedAt: ticket.resolution?.resolvedAt ?? null,
+    responseBreached: ticket.sla.responseBreached,
+    resolutionBreached: ticket.sla.resolutionBreached,
+    reopenCount: ticket.reopenCount,
+    publicReplies: ticket.stats.publicReplies,
+    escalations: ticket.stats.escalations,
+    transfers: ticket.stats.transfers,
+    selfService: ticket.stats.selfService,
+    csatScore: ticket.csat?.score ?? null,
+    surveyOffered: ticket.closure.survey !== null,
+    reviewStatus: ticket.closure.review?.status ?? null,
+  };
+}
+
+// A fact travels as one short string: documents with few fields are what the local MongoDB-wire server reads fast.
+const FACT_FIELDS: Array<keyof KpiTicket> = [
+  'priority', 'productLine', 'channel', 'group', 'agent', 'status', 'createdAt', 'firstRespondedAt', 'resolvedAt', 'responseBreached',
+  'resolutionBreached', 'reopenCount', 'publicReplies', 'escalations', 'transfers', 'selfService', 'csatScore', 'surveyOffered', 'reviewStatus',
+];
+
+export const encodeFact = (fact: KpiTicket) => JSON.stringify(FACT_FIELDS.map((f) => fact[f]));
+
+export function decodeFact(encoded: string): KpiTicket {
+  const values = JSON.parse(encoded) as unknown[];
+  return Object.fromEntries(FACT_FIELDS.map((f, i) => [f, values[i]])) as unknown as KpiTicket;
+}

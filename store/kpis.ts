@@ -1,67 +1,81 @@
-// The ticket projection the KPIs are computed from (SPEC §13): only the fields they read, fetched in two
-// queries — tickets created in the period, and the open backlog.
-import { isBacklog, type KpiDimension, type KpiTicket } from '../domain/kpis';
-import { CHANNELS, OPEN_STATUSES, PRIORITIES } from '../domain/ticket';
+// The KPI ledger (SPEC §13): one encoded fact per ticket, kept by the same idempotent step that stores the
+// ticket. Facts live in one document per creation day (a period's tickets are a few hundred reads) and, while
+// the ticket is open, in one of 32 backlog shards. Reading 10,000 tickets this way takes tens of milliseconds
+// on the local MongoDB-wire server, where reading the ticket documents themselves takes seconds.
+import { decodeFact, encodeFact, factOf, isBacklog, type KpiDimension, type KpiTicket } from '../domain/kpis';
+import { CHANNELS, PRIORITIES, type Ticket } from '../domain/ticket';
 import type { DeskConfigStore } from './desk-config';
 import type { Models, TicketDocument } from './models';
+import { toTicket } from './tickets';
 
-const FIELDS = 'priority productLine channel assignment status createdAt sla.firstRespondedAt sla.responseBreached sla.resolutionBreached resolution.resolvedAt reopenCount stats csat.score closure.survey closure.review.status';
+const dayOf = (iso: string) => iso.slice(0, 10);
+const shardOf = (ticketId: string) => `shard-${ticketId.charAt(0)}`;
 
-export class KpiReader {
-  constructor(
-    private readonly models: Models,
-    private readonly config: DeskConfigStore,
-  ) {}
+export class KpiLedger {
+  constructor(private readonly models: Models) {}
+
+  /** Idempotent: sets the ticket's fact to what the ticket now says. */
+  async record(ticket: Ticket): Promise<void> {
+    const fact = encodeFact(factOf(ticket));
+    const field = `facts.${ticket.id}`;
+    await Promise.all([
+      this.models.KpiDay.updateOne({ _id: dayOf(ticket.createdAt) }, { $set: { [field]: fact } }, { upsert: true }),
+      isBacklog(ticket.status)
+        ? this.models.KpiBacklog.updateOne({ _id: shardOf(ticket.id) }, { $set: { [field]: fact } }, { upsert: true })
+        : this.models.KpiBacklog.updateOne({ _id: shardOf(ticket.id) }, { $unset: { [field]: '' } }),
+    ]);
+  }
 
   async created(from: string, to: string): Promise<KpiTicket[]> {
-    const docs = await this.models.Ticket.find({ createdAt: { $gte: from, $lt: to } }).select(FIELDS).lean<TicketDocument[]>();
-    return docs.map(toKpiTicket);
+    const days = await this.models.KpiDay.find({ _id: { $gte: dayOf(from), $lte: dayOf(to) } }).lean();
+    return days.flatMap((d) => Object.values(d.facts ?? {}).map(decodeFact)).filter((f) => f.createdAt >= from && f.createdAt < to);
   }
 
   async backlog(): Promise<KpiTicket[]> {
-    const docs = await this.models.Ticket.find({ status: { $in: OPEN_STATUSES } }).select(FIELDS).lean<TicketDocument[]>();
-    return docs.map(toKpiTicket).filter((t) => isBacklog(t.status));
+    const shards = await this.models.KpiBacklog.find().lean();
+    return shards.flatMap((s) => Object.values(s.facts ?? {}).map(decodeFact));
   }
 
-  /** Every key the dimension can take, so groups without tickets still show (with zeros). */
-  async keys(dimension: KpiDimension): Promise<string[]> {
-    switch (dimension) {
-      case 'priority':
-        return [...PRIORITIES];
-      case 'channel':
-        return [...CHANNELS];
-      case 'group':
-        return (await this.config.groups()).map((g) => g.id);
-      case 'agent':
-        return (await this.config.agents()).map((a) => a.id);
-      case 'productLine': {
-        const lines = [...(await this.config.slaPolicies()).map((p) => p.productLine), ...(await this.config.routingRules()).flatMap((r) => r.match.productLines ?? [])];
-        return [...new Set(lines.filter((l): l is string => l !== null))].sort();
-      }
+  /** Rebuilds the whole ledger from the tickets (after an import, or a change to what facts hold). */
+  async rebuild(): Promise<number> {
+    const days = new Map<string, Record<string, string>>();
+    const shards = new Map<string, Record<string, string>>();
+    let count = 0;
+    for await (const doc of this.models.Ticket.find().lean<TicketDocument>().cursor()) {
+      const ticket = toTicket(doc);
+      const fact = encodeFact(factOf(ticket));
+      entry(days, dayOf(ticket.createdAt))[ticket.id] = fact;
+      if (isBacklog(ticket.status)) entry(shards, shardOf(ticket.id))[ticket.id] = fact;
+      count++;
     }
+    await this.models.KpiDay.deleteMany({});
+    await this.models.KpiBacklog.deleteMany({});
+    if (days.size) await this.models.KpiDay.insertMany([...days].map(([_id, facts]) => ({ _id, facts })));
+    if (shards.size) await this.models.KpiBacklog.insertMany([...shards].map(([_id, facts]) => ({ _id, facts })));
+    return count;
   }
 }
 
-function toKpiTicket(doc: TicketDocument): KpiTicket {
-  return {
-    priority: doc.priority,
-    productLine: doc.productLine,
-    channel: doc.channel,
-    group: doc.assignment?.group ?? null,
-    agent: doc.assignment?.agent ?? null,
-    status: doc.status,
-    createdAt: doc.createdAt,
-    firstRespondedAt: doc.sla?.firstRespondedAt ?? null,
-    resolvedAt: doc.resolution?.resolvedAt ?? null,
-    responseBreached: doc.sla?.responseBreached ?? false,
-    resolutionBreached: doc.sla?.resolutionBreached ?? false,
-    reopenCount: doc.reopenCount ?? 0,
-    publicReplies: doc.stats?.publicReplies ?? 0,
-    escalations: doc.stats?.escalations ?? 0,
-    transfers: doc.stats?.transfers ?? 0,
-    selfService: doc.stats?.selfService ?? false,
-    csatScore: doc.csat?.score ?? null,
-    surveyOffered: !!doc.closure?.survey,
-    reviewStatus: doc.closure?.review?.status ?? null,
-  };
+function entry(map: Map<string, Record<string, string>>, key: string): Record<string, string> {
+  let value = map.get(key);
+  if (!value) map.set(key, (value = {}));
+  return value;
+}
+
+/** Every key a dimension can take, so groups without tickets still show (with zeros). */
+export async function dimensionKeys(config: DeskConfigStore, dimension: KpiDimension): Promise<string[]> {
+  switch (dimension) {
+    case 'priority':
+      return [...PRIORITIES];
+    case 'channel':
+      return [...CHANNELS];
+    case 'group':
+      return (await config.groups()).map((g) => g.id);
+    case 'agent':
+      return (await config.agents()).map((a) => a.id);
+    case 'productLine': {
+      const lines = [...(await config.slaPolicies()).map((p) => p.productLine), ...(await config.routingRules()).flatMap((r) => r.match.productLines ?? [])];
+      return [...new Set(lines.filter((l): l is string => l !== null))].sort();
+    }
+  }
 }

@@ -206,6 +206,13 @@ articleSchema.index({ status: 1, updatedAt: -1 });
 
 const knowledgeMetaSchema = new Schema<KnowledgeMetaDocument>({ _id: { type: String, required: true }, version: { type: Number, required: true } }, options('kb_meta'));
 
+/** KPI facts of the tickets created on one day (_id YYYY-MM-DD), or of open tickets (_id shard-X). */
+export interface KpiFactsDocument {
+  _id: string;
+  facts: Record<string, string>;
+}
+const kpiFactsSchema = (collection: string) => new Schema<KpiFactsDocument>({ _id: { type: String, required: true }, facts: { type: Mixed, default: {} } }, options(collection));
+
 const outboxSchema = new Schema<OutboxDocument>(
   {
     _id: { type: String, required: true },
@@ -241,6 +248,8 @@ export function bindModels(connection: Connection) {
     Outbox: connection.model<OutboxDocument>('Outbox', outboxSchema),
     Article: connection.model<ArticleDocument>('Article', articleSchema),
     KnowledgeMeta: connection.model<KnowledgeMetaDocument>('KnowledgeMeta', knowledgeMetaSchema),
+    KpiDay: connection.model<KpiFactsDocument>('KpiDay', kpiFactsSchema('kpi_days')),
+    KpiBacklog: connection.model<KpiFactsDocument>('KpiBacklog', kpiFactsSchema('kpi_backlog')),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Principal } from '../domain/roles';
 import type { Ticket } from '../domain/ticket';
 import type { TimelineEvent } from '../domain/timeline';
 import { insertOnce, isDuplicateKey } from './insert-once';
+import { KpiLedger } from './kpis';
 import type { Models, TicketDocument } from './models';
 
 /** One state change of a ticket: the ticket as it now stands and everything that goes with it. */
@@ -17,7 +18,11 @@ export interface TicketChange {
 }
 
 export class TicketStore {
-  constructor(private readonly models: Models) {}
+  private readonly kpis: KpiLedger;
+
+  constructor(private readonly models: Models) {
+    this.kpis = new KpiLedger(models);
+  }
 
   /**
    * Idempotent, so a retry or a replay never duplicates anything: events and notifications are keyed by
@@ -28,6 +33,7 @@ export class TicketStore {
     const writes: Promise<unknown>[] = [
       insertOnce(this.models.Timeline.collection, events.map((event) => ({ _id: `${event.ticketId}:${event.seq}`, ...event }))),
       insertOnce(this.models.Outbox.collection, notifications.map(queued)),
+      this.kpis.record(ticket),
     ];
     for (const agent of load?.release ?? []) {
       writes.push(this.models.AgentLoad.updateOne({ _id: agent }, { $pull: { open: ticket.id }, $inc: { version: 1 } }));

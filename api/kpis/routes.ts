@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { computeKpis, KPI_DIMENSIONS, type KpiDimension } from '../../domain/kpis';
 import type { ApiDeps } from '../deps';
+import { dimensionKeys } from '../../store/kpis';
 import { badRequest } from '../http/problem';
 import { defineRoute } from '../http/routes';
 
@@ -31,7 +32,7 @@ const kpiRow = z.object({
 });
 const kpiReport = z.object({ from: z.string(), to: z.string(), groupBy: z.enum(KPI_DIMENSIONS), generatedAt: z.string(), totals: kpiRow, groups: z.array(kpiRow) });
 
-export function kpiRoutes({ kpis }: ApiDeps) {
+export function kpiRoutes({ kpis, deskConfig }: ApiDeps) {
   return [
     defineRoute<undefined, z.infer<typeof kpiQuery>>({
       method: 'get',
@@ -48,7 +49,7 @@ export function kpiRoutes({ kpis }: ApiDeps) {
         if (from >= to) throw badRequest('from must come before to', [{ path: 'query.from', message: 'must be before to' }]);
         if (to - from > 366 * DAY) throw badRequest('the period can be at most a year', [{ path: 'query.to', message: 'must be within 366 days of from' }]);
         const dimension: KpiDimension = query.groupBy;
-        const [created, backlog, keys] = await Promise.all([kpis.created(new Date(from).toISOString(), new Date(to).toISOString()), kpis.backlog(), kpis.keys(dimension)]);
+        const [created, backlog, keys] = await Promise.all([kpis.created(new Date(from).toISOString(), new Date(to).toISOString()), kpis.backlog(), dimensionKeys(deskConfig, dimension)]);
         const report = computeKpis(created, backlog, dimension, keys, now);
         return { status: 200, body: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), groupBy: dimension, generatedAt: new Date(now).toISOString(), ...report } };
       },

@@ -1,0 +1,50 @@
+// Benchmark figures: printed as a table and saved as JSON and Markdown under bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Figure {
+  section: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** e.g. "0.93× baseline" or "target < 1000 ms: met". */
+  note?: string;
+  /** What was measured on what data, so the figure can be read on its own. */
+  context?: string;
+}
+
+export function machine() {
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
+export function report(figures: Figure[], title: string): { json: string; markdown: string } {
+  const rows = figures.map((f) => `| ${f.section} | ${f.name} | ${format(f.value)} ${f.unit} | ${f.note ?? ''} | ${f.context ?? ''} |`);
+  const m = machine();
+  const markdown = [
+    `# ${title}`,
+    '',
+    `${new Date().toISOString()} · ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`,
+    '',
+    '| section | figure | value | ratio / target | measured on |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  const dir = path.join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const json = JSON.stringify({ title, at: new Date().toISOString(), machine: m, figures }, null, 2);
+  writeFileSync(path.join(dir, `${stamp}.json`), json);
+  writeFileSync(path.join(dir, `${stamp}.md`), markdown);
+  writeFileSync(path.join(dir, 'latest.md'), markdown);
+  writeFileSync(path.join(dir, 'latest.json'), json);
+  return { json, markdown };
+}
+
+const format = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1));
+
+export function percentileOf(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
