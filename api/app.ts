@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import type { ApiDeps } from './deps';
 import { openApiDocument } from './http/openapi';
+import { limitJsonDepth, RateLimiter } from './http/guards';
 import { notFound, problemHandler } from './http/problem';
 import { mountRoutes, type Route } from './http/routes';
 import { adminRoutes } from './admin/routes';
@@ -32,7 +33,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, verify: limitJsonDepth }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -42,7 +43,7 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   const router = express.Router();
-  mountRoutes(router, routes, secret);
+  mountRoutes(router, routes, secret, new RateLimiter(deps.config.rateLimit, deps.config.rateBurst));
   app.use(router);
   app.use((_req, _res, next) => next(notFound('route')));
   app.use(problemHandler(deps.logger));

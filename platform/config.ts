@@ -15,6 +15,10 @@ export interface Config {
   surveyWindowMs: number;
   /** Business days to file a post-incident review (SPEC §12); REVIEW_WINDOW_DAYS, default 5. */
   reviewWindowDays: number;
+  /** Requests a second per client (token subject, or address without a token); RATE_LIMIT, default 50. */
+  rateLimit: number;
+  /** Burst allowed above the rate; RATE_BURST, default 100. */
+  rateBurst: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,6 +34,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     confirmationWindowMs: parseDuration(env.CONFIRMATION_WINDOW || '3d', 'CONFIRMATION_WINDOW'),
     surveyWindowMs: parseDuration(env.SURVEY_WINDOW || '7d', 'SURVEY_WINDOW'),
     reviewWindowDays: parsePositive(env.REVIEW_WINDOW_DAYS, 5, 'REVIEW_WINDOW_DAYS'),
+    rateLimit: parsePositive(env.RATE_LIMIT, 50, 'RATE_LIMIT'),
+    rateBurst: parsePositive(env.RATE_BURST, 100, 'RATE_BURST'),
   };
 }
 

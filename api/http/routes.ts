@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Principal, Role } from '../../domain/roles';
 import { authenticate } from './auth';
+import type { RateLimiter } from './guards';
 import { badRequest, forbidden, type FieldError } from './problem';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -50,17 +51,19 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(route: 
   return route as unknown as Route;
 }
 
-export function mountRoutes(router: Router, routes: Route[], secret: string): void {
+export function mountRoutes(router: Router, routes: Route[], secret: string, limiter: RateLimiter): void {
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
-    router[route.method](expressPath, handlerFor(route, secret));
+    router[route.method](expressPath, handlerFor(route, secret, limiter));
   }
 }
 
-function handlerFor(route: Route, secret: string): RequestHandler {
+function handlerFor(route: Route, secret: string, limiter: RateLimiter): RequestHandler {
   return async (req: Request, res: Response, next) => {
     try {
       const principal = route.roles === 'public' ? (undefined as unknown as Principal) : authenticate(req.get('authorization'), secret);
+      // Authenticated callers are limited by who they are, anonymous ones by their address.
+      limiter.take(principal ? `sub:${principal.sub}` : `ip:${req.ip}`);
       if (route.roles !== 'public' && !route.roles.includes(principal.role)) throw forbidden(`role ${principal.role} may not call ${route.method.toUpperCase()} ${route.path}`);
       const errors: FieldError[] = [];
       const params = parsePart(route.params, req.params, 'params', errors);

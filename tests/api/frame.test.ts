@@ -94,7 +94,35 @@ describe('bad input', () => {
     expect(badId.body.errors[0].path).toBe('params.id');
   });
 
+  it('refuses JSON nested deeper than 32 levels with 400, before parsing it', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const res = await desk.http('POST', '/tickets', { token: alice, raw: `{"title":"x","fields":{"a":${deep}}}` });
+    expectProblem(res, 400);
+    expect(res.body.detail).toMatch(/nested deeper than 32/);
+    const quoted = await desk.http('POST', '/tickets', { token: alice, body: { title: '[[[['.repeat(100) } });
+    expect(quoted.status).toBe(400); // brackets inside strings do not count; the body fails validation instead
+    expect(quoted.body.errors.map((e: { path: string }) => e.path)).toContain('body.description');
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     expectProblem(await desk.http('GET', '/nowhere', { token: alice }), 404);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers a client over its rate with 429 and Retry-After, and other clients normally', async () => {
+    const limited = await startDesk('api-rate', { worker: false, config: { rateLimit: 1, rateBurst: 3 } });
+    try {
+      const bob = limited.token({ sub: 'bob', role: 'requester' });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await limited.http('GET', '/tickets', { token: bob })).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      const refused = await limited.http('GET', '/tickets', { token: bob });
+      expectProblem(refused, 429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await limited.http('GET', '/tickets', { token: limited.token({ sub: 'carol', role: 'requester' }) })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -94,6 +94,9 @@ export async function startDesk(label: string, options: DeskOptions = {}): Promi
     taskQueue,
     jwtSecret: TEST_SECRET,
     port: 0,
+    // Tests fire requests faster than any person; the rate limit has its own test.
+    rateLimit: 100_000,
+    rateBurst: 100_000,
     ...options.config,
   };
   const db = await openTestDatabase(label);
