@@ -1,0 +1,144 @@
+// `npm run record-histories`: runs the main ticket lifecycles on a private stack with the current workflow
+// code and saves their histories under tests/replay/histories/. The replay test then proves every later
+// version of the workflow can still replay them (see README, "Replay safety").
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities } from '../../activities';
+import { suggestedPolicy } from '../../domain/sla/policy';
+import { ticketWorkflowId, type TicketIntake } from '../../domain/ticket';
+import { connectDatabase, syncIndexes } from '../../platform/mongo';
+import { DeskConfigStore } from '../../store/desk-config';
+import { KnowledgeStore } from '../../store/knowledge';
+import { demoAgents, demoArticles, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from '../../stack/demo-desk';
+import { activityDeps } from '../../worker/deps';
+import {
+  acceptSuggestion,
+  addCollaborator,
+  addComment,
+  assignTicket,
+  cancelTicket,
+  changeStatus,
+  confirmResolution,
+  escalateTicket,
+  fileReview,
+  overridePriority,
+  rejectResolution,
+  resolveTicket,
+  submitCsat,
+  type DeskSettings,
+} from '../../workflows/definitions';
+import { benchServers } from '../../bench/stack';
+import { toolPaths } from '../../stack/tools';
+import { vpnIntake } from '../helpers/fixtures';
+import { change, openTicket, people } from '../helpers/workflow';
+
+const SHORT: DeskSettings = { confirmationWindowMs: 3_000, surveyWindowMs: 2_000, reviewWindowDays: 1 };
+const resolution = { summary: 'Raised the idle timeout', rootCause: 'Concentrator idle timeout', steps: 'Set it to 8 h' };
+
+type Variant = (client: Client, taskQueue: string) => Promise<string>;
+
+const variants: Record<string, Variant> = {
+  // intake → reply → waiting → customer reply → resolve (new knowledge) → confirm → survey → review
+  'happy-path-p1': async (client, tq) => {
+    const { ticket } = await openTicket(client, tq, vpnIntake(), SHORT);
+    const agent = { id: ticket.assignment.agent!, role: 'agent' as const };
+    await change(client, ticket.id, addComment, { actor: agent, body: 'Looking into it', visibility: 'public' });
+    await change(client, ticket.id, changeStatus, { actor: agent, status: 'waiting_on_customer', reason: 'need the log' });
+    await change(client, ticket.id, addComment, { actor: people.alice, body: 'log attached', visibility: 'public' });
+    await change(client, ticket.id, resolveTicket, { actor: agent, ...resolution, newKnowledge: true });
+    await change(client, ticket.id, confirmResolution, { actor: people.alice });
+    await change(client, ticket.id, submitCsat, { actor: people.alice, score: 5, comment: 'great' });
+    await change(client, ticket.id, fileReview, { actor: people.sam, rootCause: 'timeout', timelineSummary: 'one day', actions: [{ description: 'raise timeout', owner: 'carl', dueDate: '2026-12-31' }], lessons: 'monitor' });
+    return ticket.id;
+  },
+  // rejection reopens; second resolution links an article; the window closes it; the survey expires
+  'reject-then-auto-close': async (client, tq) => {
+    const { ticket } = await openTicket(client, tq, vpnIntake({ impact: 'moderate', urgency: 'medium' }), SHORT);
+    const agent = { id: ticket.assignment.agent!, role: 'agent' as const };
+    await change(client, ticket.id, resolveTicket, { actor: agent, ...resolution, newKnowledge: true });
+    await change(client, ticket.id, rejectResolution, { actor: people.alice, reason: 'still drops' });
+    await change(client, ticket.id, resolveTicket, { actor: agent, ...resolution, kbArticleId: 'KB-DEMO-VPN' });
+    return ticket.id;
+  },
+  // triage → supervisor assigns → transfer → escalation by hand → collaborator → priority override → cancel
+  'triage-escalate-cancel': async (client, tq) => {
+    const { ticket } = await openTicket(client, tq, vpnIntake({ productLine: 'payments', title: 'Card payments fail', description: 'Declined for all' }), SHORT);
+    await change(client, ticket.id, assignTicket, { actor: people.sam, group: 'network-l1', reason: 'network issue after all' });
+    await change(client, ticket.id, assignTicket, { actor: { id: 'ann', role: 'agent' }, group: 'billing-l1', reason: 'billing after all' });
+    await change(client, ticket.id, escalateTicket, { actor: { id: 'eve', role: 'agent' }, reason: 'needs a specialist' });
+    await change(client, ticket.id, addCollaborator, { actor: { id: 'fay', role: 'agent' }, agent: 'ann' });
+    await change(client, ticket.id, overridePriority, { actor: people.sam, priority: 'P0', reason: 'all customers affected' });
+    await change(client, ticket.id, cancelTicket, { actor: people.sam, reason: 'duplicate' });
+    return ticket.id;
+  },
+  // the known-issue suggestion solves it: self-service
+  'self-service': async (client, tq) => {
+    const { ticket } = await openTicket(client, tq, vpnIntake({ impact: 'minor', urgency: 'low' }), SHORT);
+    await change(client, ticket.id, acceptSuggestion, { actor: people.alice, articleId: ticket.suggestions[0]!.articleId });
+    return ticket.id;
+  },
+  // seconds-long SLA: warning, breach and automatic escalation, progress reminder
+  'sla-breach': async (client, tq) => {
+    const { ticket } = await openTicket(client, tq, vpnIntake({ productLine: 'fastlane' } as Partial<TicketIntake>), SHORT);
+    await new Promise((r) => setTimeout(r, 5_000));
+    await change(client, ticket.id, cancelTicket, { actor: people.sam, reason: 'test over' });
+    return ticket.id;
+  },
+};
+
+async function main(): Promise<void> {
+  const servers = await benchServers();
+  const db = await connectDatabase(`${servers.mongoBase}/record_histories`);
+  const connection = await Connection.connect({ address: servers.temporalAddress });
+  const client = new Client({ connection });
+  const native = await NativeConnection.connect({ address: servers.temporalAddress });
+  try {
+    await db.connection.dropDatabase();
+    await syncIndexes(db);
+    const desk = new DeskConfigStore(db.models);
+    await desk.replaceGroups(demoGroups);
+    await desk.replaceAgents(demoAgents);
+    await desk.replaceRoutingRules([{ id: 'fastlane', name: 'Fast lane', match: { productLines: ['fastlane'] }, target: 'network-l1', skills: [] }, ...demoRoutingRules]);
+    await desk.replaceTemplates(demoTemplates);
+    await desk.replaceCalendars(demoCalendars);
+    const fast = suggestedPolicy('fastlane', 'Seconds-long policy', 'fastlane', 'paris-office');
+    fast.targets.P1 = { responseMs: 1_000, resolutionMs: 2_000, calendarId: null };
+    fast.progressCadenceMs = { P1: 1_500 };
+    await desk.replaceSlaPolicies([...demoSlaPolicies, fast]);
+    await new KnowledgeStore(db.models).put(demoArticles);
+
+    const taskQueue = `record-${Date.now()}`;
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }),
+      activities: createActivities(activityDeps(db, pino({ level: 'silent' }))),
+    });
+    await worker.runUntil(async () => {
+      for (const [name, run] of Object.entries(variants)) {
+        const id = await run(client, taskQueue);
+        const handle = client.workflow.getHandle(ticketWorkflowId(id));
+        await handle.result();
+        // The CLI writes the canonical JSON form, the one the Temporal UI downloads and replay reads.
+        const shown = spawnSync(toolPaths.temporal, ['workflow', 'show', '--address', servers.temporalAddress, '-w', ticketWorkflowId(id), '-o', 'json'], { encoding: 'utf8' });
+        if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
+        writeFileSync(path.join(__dirname, 'histories', `${name}.json`), shown.stdout);
+        console.log(`recorded ${name} (${id})`);
+      }
+    });
+  } finally {
+    await native.close();
+    await connection.close();
+    await db.close();
+    await servers.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
