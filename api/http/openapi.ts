@@ -45,7 +45,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       summary: route.summary,
       tags: route.tags,
       operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
-      ...(route.roles === 'public' ? { security: [] } : { description: `Roles: ${route.roles.join(', ')}.` }),
+      ...(route.roles === 'public' ? { security: [] } : { description: `Roles: ${route.roles.join(', ')}.`, 'x-roles': route.roles }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses,
