@@ -27,6 +27,6 @@ export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Da
     search: new KnowledgeSearch(knowledge),
     outbox: new OutboxStore(db.models),
     kpis: new KpiLedger(db.models),
-    desk: new TicketDesk(temporal, config.taskQueue, tickets, deskSettingsOf(config)),
+    desk: new TicketDesk(temporal, config.taskQueue, tickets, deskSettingsOf(config), config.updateTimeoutMs),
   };
 }

@@ -19,6 +19,8 @@ export interface Config {
   rateLimit: number;
   /** Burst allowed above the rate; RATE_BURST, default 100. */
   rateBurst: number;
+  /** How long the API waits for a workflow to confirm a change before answering 503; UPDATE_TIMEOUT, default 20s. */
+  updateTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reviewWindowDays: parsePositive(env.REVIEW_WINDOW_DAYS, 5, 'REVIEW_WINDOW_DAYS'),
     rateLimit: parsePositive(env.RATE_LIMIT, 50, 'RATE_LIMIT'),
     rateBurst: parsePositive(env.RATE_BURST, 100, 'RATE_BURST'),
+    updateTimeoutMs: parseDuration(env.UPDATE_TIMEOUT || '20s', 'UPDATE_TIMEOUT'),
   };
 }
 

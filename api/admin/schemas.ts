@@ -1,12 +1,13 @@
 // The desk's configuration as admins edit it (SPEC §14): whole lists, validated item by item.
 import { z } from 'zod';
 import { CHANNELS, IMPACTS, PRIORITIES, URGENCIES } from '../../domain/ticket';
+import { anyText, fieldKey, text } from '../http/text';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const id = z.string().trim().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, 'must be letters, digits, _ . - (up to 63)');
-const name = z.string().trim().min(1).max(200);
-const words = z.array(z.string().trim().min(1).max(100)).max(100);
+const name = text(200);
+const words = z.array(text(100)).max(100);
 
 export const groupSchema = z.strictObject({
   id,
@@ -37,24 +38,24 @@ export const routingRuleSchema = z.strictObject({
       keywords: words.optional(),
     })
     .default({}),
-  target: z.string().trim().min(1).max(63).describe("a group id, or 'manual' for supervisor triage"),
+  target: id.describe("a group id, or 'manual' for supervisor triage"),
   skills: words.default([]),
 });
 
 const templateField = z
   .strictObject({
-    key: z.string().trim().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, 'must be an identifier'),
+    key: fieldKey,
     label: name,
     type: z.enum(['string', 'text', 'number', 'boolean', 'date', 'enum']),
     required: z.boolean().default(false),
-    options: z.array(z.string().min(1).max(100)).min(1).max(100).optional(),
+    options: z.array(text(100)).min(1).max(100).optional(),
   })
   .refine((f) => f.type !== 'enum' || (f.options?.length ?? 0) > 0, { message: 'an enum field needs options', path: ['options'] });
 
 export const templateSchema = z.strictObject({
   problemType: id,
   name,
-  description: z.string().max(2000).default(''),
+  description: anyText(2000).default(''),
   fields: z.array(templateField).max(50),
   defaultImpact: z.enum(IMPACTS).optional(),
   defaultUrgency: z.enum(URGENCIES).optional(),
@@ -68,9 +69,9 @@ export const templateList = z.array(templateSchema).max(200);
 export const calendarSchema = z.strictObject({
   id,
   name,
-  timeZone: z.string().trim().min(1).max(100).describe('IANA time zone, e.g. Europe/Paris'),
-  weeklyHours: z.array(z.strictObject({ day: z.enum(WEEKDAYS), start: z.string(), end: z.string() })).max(70),
-  holidays: z.array(z.string()).max(1000).default([]),
+  timeZone: text(100).describe('IANA time zone, e.g. Europe/Paris'),
+  weeklyHours: z.array(z.strictObject({ day: z.enum(WEEKDAYS), start: text(5), end: text(5) })).max(70),
+  holidays: z.array(text(10)).max(1000).default([]),
 });
 
 const duration = z.number().int().positive().max(366 * 24 * 3600 * 1000).describe('milliseconds');
@@ -79,7 +80,7 @@ const target = z.strictObject({ responseMs: duration, resolutionMs: duration, ca
 export const slaPolicySchema = z.strictObject({
   id,
   name,
-  productLine: z.string().trim().min(1).max(100).nullable().describe('null for the default policy'),
+  productLine: text(100).nullable().describe('null for the default policy'),
   targets: z.strictObject({ P0: target, P1: target, P2: target, P3: target }),
   warnAtPercent: z.number().int().min(1).max(99).default(80),
   progressCadenceMs: z.strictObject({ P0: duration.optional(), P1: duration.optional(), P2: duration.optional(), P3: duration.optional() }).default({}),

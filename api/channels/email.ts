@@ -8,6 +8,7 @@ import type { Actor } from '../../domain/timeline';
 import { addComment } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
 import { defineRoute } from '../http/routes';
+import { anyText, attachment, text } from '../http/text';
 import { ticketIdForKey } from '../tickets/ids';
 import { applyTemplate, templateFor } from '../tickets/intake';
 import { ticketResource } from '../tickets/schemas';
@@ -16,14 +17,14 @@ import { presenter } from '../tickets/view';
 const REFERENCE = /\[#([0-9A-Z]{10})\]/;
 
 const emailBody = z.strictObject({
-  messageId: z.string().trim().min(1).max(998),
-  from: z.string().trim().min(3).max(320),
-  subject: z.string().max(998).default(''),
-  text: z.string().max(100_000).default(''),
-  attachments: z.array(z.object({ name: z.string().min(1).max(255), type: z.string().min(1).max(100), size: z.number().int().min(0), location: z.string().min(1).max(2048) })).max(20).default([]),
+  messageId: text(998),
+  from: text(320),
+  subject: anyText(998).default(''),
+  text: anyText(100_000).default(''),
+  attachments: z.array(attachment).max(20).default([]),
   /** The gateway may route by mailbox; otherwise the defaults apply. */
-  productLine: z.string().trim().min(1).max(100).default('general'),
-  problemType: z.string().trim().min(1).max(100).default('question'),
+  productLine: text(100).default('general'),
+  problemType: text(100).default('question'),
 });
 type EmailBody = z.infer<typeof emailBody>;
 
@@ -53,6 +54,7 @@ export function emailRoutes({ desk, tickets, deskConfig, config, db }: ApiDeps) 
       responses: {
         201: { description: 'A ticket was opened from the email', schema: emailResult },
         200: { description: 'The email was a reply (comment added) or a redelivery (the original ticket)', schema: emailResult },
+        409: { description: 'The referenced ticket closed while the reply was being added; send it again to open a follow-up' },
       },
       async handle({ body }) {
         const sender = parseAddress(body.from);

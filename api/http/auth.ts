@@ -3,13 +3,14 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../domain/roles';
 import { unauthorized } from './problem';
+import { anyText, text } from './text';
 
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(200),
+  sub: text(200),
   role: z.enum(ROLES),
-  name: z.string().max(200).optional(),
-  email: z.string().max(320).optional(),
-  groups: z.array(z.string().max(100)).max(100).optional(),
+  name: anyText(200).optional(),
+  email: anyText(320).optional(),
+  groups: z.array(text(100)).max(100).optional(),
 });
 
 export function authenticate(header: string | undefined, secret: string): Principal {

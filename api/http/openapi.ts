@@ -20,6 +20,7 @@ const PROBLEMS: Record<number, string> = {
   415: 'Unsupported media type',
   422: 'Well-formed but refused by a rule',
   429: 'Too many requests; see Retry-After',
+  503: 'MongoDB or Temporal unavailable or slow; retry after Retry-After with the same Idempotency-Key',
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
@@ -62,7 +63,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
 
 function problemStatuses(route: Route): number[] {
   const statuses = [400];
-  if (route.roles !== 'public') statuses.push(401, 403, 429);
+  if (route.roles !== 'public') statuses.push(401, 403, 429, 503);
   if (route.body) statuses.push(413, 415);
   return statuses;
 }

@@ -81,5 +81,23 @@ function toProblem(err: unknown): HttpProblem {
   }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return new HttpProblem(status, TITLES[status] ?? 'bad request');
+  if (isUnavailable(err)) {
+    return new HttpProblem(503, 'a backing service is unavailable or slow, so the change is not confirmed: retry with the same Idempotency-Key', undefined, { 'Retry-After': '1' });
+  }
   return new HttpProblem(500, 'something went wrong on our side; the request was not applied');
+}
+
+// gRPC codes Temporal answers with when it is down or slow: UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED.
+const UNAVAILABLE_CODES = new Set([14, 4, 1]);
+
+/** MongoDB or Temporal cannot be reached, or did not answer in time: the caller should retry, not give up. */
+function isUnavailable(err: unknown): boolean {
+  for (let e = err as { name?: string; code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
+    if (/^Mongo(Network|ServerSelection|NotConnected|PoolCleared|NetworkTimeout)/.test(e.name ?? '')) return true;
+    if (e.name === 'ServiceError' || e.name === 'Error') {
+      if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+    }
+  }
+  return false;
 }

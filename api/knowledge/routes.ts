@@ -5,6 +5,7 @@ import type { Principal } from '../../domain/roles';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, notFound } from '../http/problem';
 import { defineRoute } from '../http/routes';
+import { text } from '../http/text';
 
 const articleResource = z.object({
   id: z.string(),
@@ -29,14 +30,14 @@ const articleResource = z.object({
 });
 
 const listQuery = z.strictObject({
-  q: z.string().trim().min(1).max(200).optional(),
+  q: text(200).optional(),
   status: z.enum(ARTICLE_STATUSES).optional(),
-  productLine: z.string().trim().min(1).max(100).optional(),
+  productLine: text(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().regex(/^\d+$/, 'must be a cursor this API gave out').optional(),
 });
-const idParam = z.object({ id: z.string().min(1).max(100) });
-const rejectBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+const idParam = z.object({ id: text(100) });
+const rejectBody = z.strictObject({ reason: text(2000) });
 
 /** Requesters read published articles only; staff see drafts and rejected ones too. */
 const visibleStatuses = (who: Principal): Article['status'][] => (who.role === 'requester' ? ['published'] : [...ARTICLE_STATUSES]);

@@ -31,13 +31,19 @@ export class TicketDesk {
     private readonly taskQueue: string,
     private readonly tickets: TicketStore,
     private readonly settings: DeskSettings,
+    private readonly timeoutMs: number,
   ) {}
+
+  /** Runs a call with a deadline, so a request never waits longer than the API promises. */
+  private timed<T>(call: () => Promise<T>): Promise<T> {
+    return this.client.connection.withDeadline(Date.now() + this.timeoutMs, call);
+  }
 
   /** Starts the ticket's workflow, or finds the one a repeated request started; answers once the ticket is recorded. */
   async open(intake: TicketIntake, requestBody: unknown): Promise<OpenedTicket> {
     const request = { requestId: randomUUID(), fingerprint: fingerprint(requestBody) };
     try {
-      return await this.client.workflow.executeUpdateWithStart(ticketOpened, {
+      return await this.timed(() => this.client.workflow.executeUpdateWithStart(ticketOpened, {
         args: [request],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof ticketWorkflow>(WORKFLOW_TYPE, {
           workflowId: ticketWorkflowId(intake.id),
@@ -48,7 +54,7 @@ export class TicketDesk {
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           staticSummary: intake.title.slice(0, 200),
         }),
-      });
+      }));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         const ticket = await this.tickets.findById(intake.id);
@@ -65,7 +71,7 @@ export class TicketDesk {
   async change<A extends [unknown, ...unknown[]]>(ticketId: string, update: UpdateDefinition<ChangeResult, A>, args: A, requestKey?: string): Promise<ChangeResult> {
     const handle = this.client.workflow.getHandle(ticketWorkflowId(ticketId));
     try {
-      return await handle.executeUpdate(update, { args, ...(requestKey ? { updateId: `${update.name}:${requestKey}` } : {}) });
+      return await this.timed(() => handle.executeUpdate(update, { args, ...(requestKey ? { updateId: `${update.name}:${requestKey}` } : {}) }));
     } catch (err) {
       throw refusalToProblem(err);
     }

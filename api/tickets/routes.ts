@@ -39,6 +39,7 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
       responses: {
         201: { description: 'The ticket was opened and dispatched', schema: ticketResource },
         200: { description: 'A repeat of an earlier request: the original ticket', schema: ticketResource },
+        422: { description: 'The Idempotency-Key was used for a different request' },
       },
       async handle({ body, principal, headers }) {
         const key = headers['Idempotency-Key'];

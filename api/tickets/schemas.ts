@@ -1,19 +1,12 @@
 // Request and response shapes of the ticket routes (SPEC §16). They validate input and document the API.
 import { z } from 'zod';
 import { CHANNELS, IMPACTS, PRIORITIES, STATUSES, TIERS, URGENCIES, type Ticket } from '../../domain/ticket';
+import { anyText, attachment, fieldKey, text } from '../http/text';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 export const ticketIdParam = z.object({ id: z.string().regex(/^[0-9A-Z]{10}$/, 'must be a ticket id such as 7K2XQ9MPA4') });
 
-const attachment = z.object({
-  name: text(255),
-  type: text(100),
-  size: z.number().int().min(0).max(1_000_000_000),
-  location: text(2048),
-});
-
-const fieldValue = z.union([z.string().max(5000), z.number(), z.boolean()]);
+const fieldValue = z.union([anyText(5000), z.number(), z.boolean()]);
 
 const person = z.object({
   id: text(200),
@@ -30,7 +23,7 @@ export const createTicketBody = z.strictObject({
   problemType: text(100),
   impact: z.enum(IMPACTS).optional(),
   urgency: z.enum(URGENCIES).optional(),
-  fields: z.record(z.string().max(100), fieldValue).default({}),
+  fields: z.record(fieldKey, fieldValue).default({}),
   attachments: z.array(attachment).max(20).default([]),
   /** Agents and supervisors taking a ticket on someone's behalf (phone, chat) name the requester. */
   requester: person.optional(),
@@ -74,7 +67,7 @@ export const priorityBody = z
 
 export const collaboratorBody = z.strictObject({ agent: text(200) });
 
-export const suggestionParams = ticketIdParam.extend({ articleId: z.string().min(1).max(100) });
+export const suggestionParams = ticketIdParam.extend({ articleId: text(100) });
 
 export const csatBody = z.strictObject({ score: z.number().int().min(1).max(5), comment: text(5000).optional() });
 
@@ -102,7 +95,7 @@ export const listQuery = z.strictObject({
   breached: z.enum(['true', 'false']).optional(),
   q: text(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
+  cursor: anyText(500).optional(),
 });
 
 export const timelineQuery = z.strictObject({

@@ -104,6 +104,18 @@ describe('bad input', () => {
     expect(quoted.body.errors.map((e: { path: string }) => e.path)).toContain('body.description');
   });
 
+  it('refuses text the database could never store (NUL, lone surrogates) with 400 instead of retrying for ever', async () => {
+    const nul = await desk.http('POST', '/tickets', { token: alice, body: { ...createTicketBody, title: 'bad\u0000title' } });
+    expectProblem(nul, 400);
+    expect(nul.body.errors[0]).toEqual({ path: 'body.title', message: 'must be well-formed text without NUL characters' });
+    // A lone surrogate can only arrive as a JSON escape.
+    const raw = JSON.stringify({ ...createTicketBody, description: 'HERE' }).replace('HERE', '\\ud800');
+    const surrogate = await desk.http('POST', '/tickets', { token: alice, raw });
+    expect(surrogate.body.errors).toContainEqual({ path: 'body.description', message: 'must be well-formed text without NUL characters' });
+    const dotted = await desk.http('POST', '/tickets', { token: alice, body: { ...createTicketBody, fields: { ...createTicketBody.fields, 'a.b': 1 } } });
+    expect(dotted.body.errors[0].path).toMatch(/^body\.fields/);
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     expectProblem(await desk.http('GET', '/nowhere', { token: alice }), 404);
   });

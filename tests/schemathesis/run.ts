@@ -1,0 +1,113 @@
+// `npm run test:schema`: schemathesis (from PyPI) fuzzes the API from its own /openapi.json, once per role,
+// against a real worker and real servers. It must find no server error and no response outside the schema.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities } from '../../activities';
+import { createApp } from '../../api/app';
+import { apiDeps } from '../../api/deps-factory';
+import { mintToken } from '../../api/http/auth';
+import { loadConfig } from '../../platform/config';
+import { connectDatabase } from '../../platform/mongo';
+import { benchServers } from '../../bench/stack';
+import { seedIfEmpty } from '../../stack/seed';
+import { TOOLS_DIR } from '../../stack/tools';
+import { activityDeps } from '../../worker/deps';
+
+const SCHEMATHESIS = '4.32.5';
+const SECRET = 'schemathesis-secret';
+const venv = path.join(TOOLS_DIR, 'venv');
+const bin = path.join(venv, 'bin', 'schemathesis');
+
+function ensureSchemathesis(): void {
+  if (existsSync(bin) && spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.includes(SCHEMATHESIS)) return;
+  console.log(`[schema] installing schemathesis ${SCHEMATHESIS} into .tools/venv`);
+  const run = (cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args, { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
+  };
+  run('python3', ['-m', 'venv', venv]);
+  run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS}`]);
+}
+
+async function main(): Promise<void> {
+  ensureSchemathesis();
+  const servers = await benchServers();
+  const uri = `${servers.mongoBase}/schemathesis`;
+  await seedIfEmpty(uri, (line) => console.log(`[schema] ${line}`));
+  const db = await connectDatabase(uri);
+  const connection = await Connection.connect({ address: servers.temporalAddress });
+  const native = await NativeConnection.connect({ address: servers.temporalAddress });
+  const config = { ...loadConfig({}), jwtSecret: SECRET, temporalAddress: servers.temporalAddress, taskQueue: `schema-${Date.now()}`, rateLimit: 100_000, rateBurst: 100_000 };
+  const logger = pino({ level: 'silent' });
+  const worker = await Worker.create({
+    connection: native,
+    taskQueue: config.taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } }),
+    activities: createActivities(activityDeps(db, logger)),
+  });
+  const app = createApp(apiDeps(config, pino({ level: process.env.SCHEMA_LOG ?? 'silent' }), new Client({ connection }), db));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const failures: string[] = [];
+  await worker.runUntil(async () => {
+    const roles = [
+      { role: 'requester', sub: 'alice' },
+      { role: 'agent', sub: 'ann', groups: ['network-l1'] },
+      { role: 'supervisor', sub: 'sam' },
+      { role: 'admin', sub: 'root' },
+    ] as const;
+    for (const who of roles) {
+      const token = mintToken({ ...who, groups: 'groups' in who ? [...who.groups] : undefined }, SECRET);
+      console.log(`[schema] schemathesis as ${who.role}`);
+      // Asynchronous: the API under test answers from this very process.
+      const status = await new Promise<number | null>((resolve) => spawn(
+        bin,
+        [
+          'run',
+          `${base}/openapi.json`,
+          '--header',
+          `Authorization: Bearer ${token}`,
+          '--checks',
+          'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+          '--phases',
+          'examples,coverage,fuzzing',
+          '--max-examples',
+          process.env.SCHEMA_EXAMPLES ?? '25',
+          '--seed',
+          '20261126',
+          '--workers',
+          '2',
+          '--suppress-health-check',
+          'all',
+          '--request-timeout',
+          '30',
+          '--no-color',
+        ],
+        { stdio: 'inherit' },
+      ).on('exit', resolve));
+      if (status !== 0) failures.push(who.role);
+    }
+  });
+  server.close();
+  await native.close();
+  await connection.close();
+  await db.close();
+  await servers.stop();
+  if (failures.length) {
+    console.error(`[schema] schemathesis found problems as: ${failures.join(', ')}`);
+    process.exit(1);
+  }
+  console.log('[schema] no server errors and no responses outside the schema, for every role');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
