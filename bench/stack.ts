@@ -12,6 +12,8 @@ export interface BenchServers {
   mongoBase: string;
   /** Whether this run started the servers itself. */
   own: boolean;
+  /** FerretDB's PostgreSQL database, when this run started it. */
+  postgresUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -35,10 +37,13 @@ export async function benchServers(): Promise<BenchServers> {
     temporalAddress: stack.temporalAddress!,
     mongoBase: `mongodb://127.0.0.1:${mongoPort}`,
     own: true,
+    postgresUrl: stack.postgresUrl,
     async stop() {
       await stack.stop();
       log.end();
-      rmSync(dir, { recursive: true, force: true });
+      // BENCH_KEEP_LOGS keeps the servers' log (e.g. with FERRETDB_PROFILE) for a look afterwards.
+      if (process.env.BENCH_KEEP_LOGS) console.log(`[bench] server logs kept in ${path.join(dir, 'servers.log')}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -32,7 +32,9 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await initdb(bin, options.dataDir, owner, options.onLine);
 
   const tuning = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-  const proc = launch('postgres', path.join(bin, 'postgres'), ['-D', options.dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...tuning], {
+  // Custom plans let the GIN indexes our FerretDB build adds match its parameterised filters (stack/ferretdb/indexes.go).
+  const planning = ['-c', 'plan_cache_mode=force_custom_plan'];
+  const proc = launch('postgres', path.join(bin, 'postgres'), ['-D', options.dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', ...planning, ...tuning], {
     ...owner,
     env: { ...process.env, LC_ALL: 'C' },
     onLine: options.onLine,
@@ -112,7 +114,9 @@ async function connectWhenReady(url: string): Promise<PgClient> {
 }
 
 export function startFerretDB(options: { port: number; postgresUrl: string; onLine: LineSink }): Promise<ManagedProcess> {
-  const proc = launch('ferretdb', toolPaths.ferretdb, ['--listen', `127.0.0.1:${options.port}`, '--postgresql-url', options.postgresUrl, '--log-level', 'error', '--exit-with-parent'], {
+  // FERRETDB_PROFILE=10s logs command counts and times per collection (warn level), for profiling.
+  const profile = process.env.FERRETDB_PROFILE ? ['--profile-every', process.env.FERRETDB_PROFILE] : [];
+  const proc = launch('ferretdb', toolPaths.ferretdb, ['--listen', `127.0.0.1:${options.port}`, '--postgresql-url', options.postgresUrl, '--log-level', profile.length ? 'warn' : 'error', '--exit-with-parent', ...profile], {
     onLine: options.onLine,
   });
   return waitForPort(options.port, proc, 30_000).then(() => proc);

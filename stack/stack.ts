@@ -19,6 +19,8 @@ export interface RunningStack {
   /** Set when this stack started the server. */
   temporalAddress?: string;
   mongoPort?: number;
+  /** The PostgreSQL database FerretDB stores in, when this stack started it (benchmarks read its statistics). */
+  postgresUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           const pg = await startPostgres({ dataDir: path.join(options.dataDir, 'postgres'), port: mongo.postgresPort, durable: mongo.durable, onLine: (l) => options.log('postgres', l) });
           track(pg.process);
           await pg.ensureDatabase('ferretdb');
+          running.postgresUrl = pg.url('ferretdb');
           track(await startFerretDB({ port: mongo.port, postgresUrl: pg.url('ferretdb'), onLine: (l) => options.log('ferretdb', l) }));
           running.mongoPort = mongo.port;
         })(),

@@ -3,7 +3,7 @@
 import type { AgentLoad } from '../domain/desk';
 import { MANUAL, matchRule, selectAgent } from '../domain/routing';
 import type { Tier, Ticket } from '../domain/ticket';
-import { DeskConfigStore } from './desk-config';
+import type { DeskConfigStore } from './desk-config';
 import type { Models } from './models';
 import { isDuplicateKey } from './insert-once';
 
@@ -19,18 +19,26 @@ export interface DispatchRequest {
 }
 
 export type DispatchOutcome =
-  | { kind: 'assigned'; group: string; agent: string | null; ruleId: string | null; skills: string[]; tier: Tier }
+  | {
+      kind: 'assigned';
+      group: string;
+      agent: string | null;
+      ruleId: string | null;
+      skills: string[];
+      tier: Tier;
+      /** The agent's load already counts the ticket (an automatic pick claims it). */
+      claimed: boolean;
+    }
   | { kind: 'triage'; ruleId: string | null; reason: string }
   | { kind: 'refused'; reason: string };
 
 const MAX_ATTEMPTS = 20;
 
 export class Dispatcher {
-  private readonly config: DeskConfigStore;
-
-  constructor(private readonly models: Models) {
-    this.config = new DeskConfigStore(models);
-  }
+  constructor(
+    private readonly models: Models,
+    private readonly config: DeskConfigStore,
+  ) {}
 
   async dispatch({ ticket, group, agent, escalate, at }: DispatchRequest): Promise<DispatchOutcome> {
     if (agent) return this.toAgent(ticket, agent, group);
@@ -42,24 +50,24 @@ export class Dispatcher {
     if (group) {
       const target = await this.config.group(group);
       if (!target) return { kind: 'refused', reason: `there is no group ${group}` };
-      return { kind: 'assigned', group, agent: await this.claim(ticket, group, ticket.requiredSkills, at), ruleId: null, skills: ticket.requiredSkills, tier: target.tier };
+      return { kind: 'assigned', group, agent: await this.claim(ticket, group, ticket.requiredSkills, at), ruleId: null, skills: ticket.requiredSkills, tier: target.tier, claimed: true };
     }
     const rule = matchRule(await this.config.routingRules(), ticket);
     if (!rule) return { kind: 'triage', ruleId: null, reason: 'no routing rule matched' };
     if (rule.target === MANUAL) return { kind: 'triage', ruleId: rule.id, reason: `rule "${rule.name}" sends it to manual triage` };
     const target = await this.config.group(rule.target);
     if (!target) return { kind: 'triage', ruleId: rule.id, reason: `rule "${rule.name}" names unknown group ${rule.target}` };
-    return { kind: 'assigned', group: rule.target, agent: await this.claim(ticket, rule.target, rule.skills, at), ruleId: rule.id, skills: rule.skills, tier: target.tier };
+    return { kind: 'assigned', group: rule.target, agent: await this.claim(ticket, rule.target, rule.skills, at), ruleId: rule.id, skills: rule.skills, tier: target.tier, claimed: true };
   }
 
   private async toAgent(ticket: Ticket, agentId: string, group: string | undefined): Promise<DispatchOutcome> {
-    const agent = await this.models.Agent.findById(agentId).lean();
+    const agent = await this.config.agent(agentId);
     if (!agent) return { kind: 'refused', reason: `there is no agent ${agentId}` };
     const target = group ?? (ticket.assignment.group && agent.groups.includes(ticket.assignment.group) ? ticket.assignment.group : agent.groups[0]);
     if (!target || !agent.groups.includes(target)) return { kind: 'refused', reason: `agent ${agentId} is not in group ${group ?? '(none)'}` };
     const targetGroup = await this.config.group(target);
     // The workflow's own write claims a named agent; only automatic picks need the compare-and-set.
-    return { kind: 'assigned', group: target, agent: agentId, ruleId: null, skills: ticket.requiredSkills, tier: targetGroup?.tier ?? 1 };
+    return { kind: 'assigned', group: target, agent: agentId, ruleId: null, skills: ticket.requiredSkills, tier: targetGroup?.tier ?? 1, claimed: false };
   }
 
   /** Claims the best agent of the group for the ticket, or returns null when nobody available qualifies. */
@@ -67,11 +75,11 @@ export class Dispatcher {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const agents = await this.config.agents({ group });
       const ids = agents.map((a) => a.id).filter((id) => id !== ticket.assignment.agent);
+      const docs = await this.models.AgentLoad.find({ _id: { $in: ids } }).lean();
       // A retried activity finds the claim it already made.
-      const held = await this.models.AgentLoad.findOne({ open: ticket.id, _id: { $in: ids } }).lean();
+      const held = docs.find((d) => d.open.includes(ticket.id));
       if (held) return held._id;
 
-      const docs = await this.models.AgentLoad.find({ _id: { $in: ids } }).lean();
       const loads: AgentLoad[] = docs.map((d) => ({ agentId: d._id, openTickets: d.open.length, lastAssignedAt: d.lastAssignedAt }));
       const pick = selectAgent(agents.filter((a) => a.id !== ticket.assignment.agent), loads, group, skills);
       if (!pick) return null;

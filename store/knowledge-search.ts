@@ -1,10 +1,11 @@
 // Ranked search over the knowledge base. The MongoDB-wire server here has no text index (SPEC §18), so
-// articles are ranked in TypeScript with MiniSearch (BM25). Each process keeps its own index and rebuilds it
-// when the knowledge base's version moves, so a publication is searchable at the next query.
-import MiniSearch, { type SearchResult } from 'minisearch';
+// articles are ranked in TypeScript with MiniSearch (BM25). Each process keeps an index of the published
+// articles and rebuilds it when one is published or rejected; staff searches across drafts build one on the spot.
+import MiniSearch from 'minisearch';
 import type { Article } from '../domain/knowledge';
 import type { Suggestion, Ticket } from '../domain/ticket';
 import type { KnowledgeStore } from './knowledge';
+import type { Versioned } from './versions';
 
 const STOP_WORDS = new Set(
   'a an and are as at be but by can cannot do does for from has have how i if in into is it its me my no not of on or our so than that the their then there these they this to up was we were what when where which while who why will with you your'.split(' '),
@@ -22,17 +23,16 @@ export interface Hit {
 }
 
 export class KnowledgeSearch {
-  private index: MiniSearch<Indexed> | null = null;
-  private indexedVersion = -1;
-  private rebuilding: Promise<void> | null = null;
+  private readonly published: Versioned<MiniSearch<Indexed>>;
 
-  constructor(private readonly knowledge: KnowledgeStore) {}
+  constructor(private readonly knowledge: KnowledgeStore) {
+    this.published = knowledge.published(buildIndex);
+  }
 
   /** Up to `limit` published articles for a new ticket, most relevant first; its product line and module weigh in. */
   async suggest(ticket: Pick<Ticket, 'title' | 'description' | 'productLine' | 'module'>, limit = 3): Promise<Suggestion[]> {
-    const index = await this.current();
+    const index = await this.published.get();
     const results = index.search(`${ticket.title} ${ticket.description}`, {
-      filter: (r) => r.status === 'published',
       boostDocument: (_id, _term, stored) => (stored?.productLine === ticket.productLine ? 2 : 0.5) * (ticket.module && stored?.module === ticket.module ? 1.5 : 1),
     });
     return results
@@ -43,36 +43,26 @@ export class KnowledgeSearch {
 
   /** Articles matching a query among the given statuses (and product line), most relevant first. */
   async search(query: string, filter: { statuses: Article['status'][]; productLine?: string }): Promise<Hit[]> {
-    const index = await this.current();
+    const publishedOnly = filter.statuses.length === 1 && filter.statuses[0] === 'published';
+    const index = publishedOnly ? await this.published.get() : buildIndex(await this.knowledge.all({ statuses: filter.statuses }));
     return index
-      .search(query, { filter: (r: SearchResult) => filter.statuses.includes(r.status) && (!filter.productLine || r.productLine === filter.productLine) })
+      .search(query, { filter: (r) => !filter.productLine || r.productLine === filter.productLine })
       .map((r) => ({ id: String(r.id), title: String(r.title), score: round(r.score) }));
   }
+}
 
-  private async current(): Promise<MiniSearch<Indexed>> {
-    const version = await this.knowledge.version();
-    if (!this.index || version !== this.indexedVersion) {
-      this.rebuilding ??= this.rebuild(version).finally(() => (this.rebuilding = null));
-      await this.rebuilding;
-    }
-    return this.index!;
-  }
-
-  private async rebuild(version: number): Promise<void> {
-    const index = new MiniSearch<Indexed>({
-      fields: ['title', 'problem', 'symptoms', 'solution', 'tags'],
-      storeFields: ['title', 'status', 'productLine', 'module'],
-      processTerm: (term) => {
-        const word = term.toLowerCase();
-        return word.length < 2 || STOP_WORDS.has(word) ? null : word;
-      },
-      searchOptions: { boost: { title: 3, symptoms: 2, tags: 2, problem: 1.5 }, prefix: true, fuzzy: 0.15, combineWith: 'OR' },
-    });
-    const articles = await this.knowledge.all();
-    index.addAll(articles.map((a) => ({ id: a.id, title: a.title, problem: a.problem, symptoms: a.symptoms, solution: a.solution, productLine: a.productLine, module: a.module, status: a.status, tags: a.tags.join(' ') })));
-    this.index = index;
-    this.indexedVersion = version;
-  }
+function buildIndex(articles: Article[]): MiniSearch<Indexed> {
+  const index = new MiniSearch<Indexed>({
+    fields: ['title', 'problem', 'symptoms', 'solution', 'tags'],
+    storeFields: ['title', 'status', 'productLine', 'module'],
+    processTerm: (term) => {
+      const word = term.toLowerCase();
+      return word.length < 2 || STOP_WORDS.has(word) ? null : word;
+    },
+    searchOptions: { boost: { title: 3, symptoms: 2, tags: 2, problem: 1.5 }, prefix: true, fuzzy: 0.15, combineWith: 'OR' },
+  });
+  index.addAll(articles.map((a) => ({ id: a.id, title: a.title, problem: a.problem, symptoms: a.symptoms, solution: a.solution, productLine: a.productLine, module: a.module, status: a.status, tags: a.tags.join(' ') })));
+  return index;
 }
 
 const round = (score: number) => Math.round(score * 100) / 100;

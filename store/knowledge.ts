@@ -1,6 +1,8 @@
-// The knowledge base in MongoDB (SPEC §11). Every change bumps a version so search indexes rebuild.
+// The knowledge base in MongoDB (SPEC §11). Publishing or rejecting bumps the 'knowledge' version, so every
+// process's index of published articles rebuilds; drafts are not in it, so capturing one bumps nothing.
 import type { Article } from '../domain/knowledge';
 import { insertOnce } from './insert-once';
+import { Versioned } from './versions';
 import type { ArticleDocument, Models } from './models';
 
 export class KnowledgeStore {
@@ -20,7 +22,6 @@ export class KnowledgeStore {
   /** Idempotent: the draft's id follows from its ticket, and an existing article is left as it is. */
   async captureDraft({ id, ...fields }: Article): Promise<void> {
     await insertOnce(this.models.Article.collection, [{ _id: id, ...fields }]);
-    await this.bump();
   }
 
   /** Records that a ticket was solved by the article; counting a ticket twice is impossible. */
@@ -48,12 +49,13 @@ export class KnowledgeStore {
     await this.bump();
   }
 
-  async version(): Promise<number> {
-    return (await this.models.KnowledgeMeta.findById('index').lean())?.version ?? 0;
+  /** A per-process cache of something derived from the published articles, reloaded when they change. */
+  published<T>(load: (articles: Article[]) => T): Versioned<T> {
+    return new Versioned(this.models, 'knowledge', async () => load(await this.all({ statuses: ['published'] })));
   }
 
   private async bump(): Promise<void> {
-    await this.models.KnowledgeMeta.updateOne({ _id: 'index' }, { $inc: { version: 1 } }, { upsert: true });
+    await new Versioned(this.models, 'knowledge', async () => undefined).bump();
   }
 }
 

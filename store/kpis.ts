@@ -9,25 +9,28 @@ import type { Models, TicketDocument } from './models';
 import { toTicket } from './tickets';
 
 const dayOf = (iso: string) => iso.slice(0, 10);
+// Four documents per day keep each update small; a year is still under 1,500 documents to read.
+const dayBucketOf = (ticket: Ticket) => `${dayOf(ticket.createdAt)}#${ticket.id.charCodeAt(ticket.id.length - 1) % 4}`;
 const shardOf = (ticketId: string) => `shard-${ticketId.charAt(0)}`;
 
 export class KpiLedger {
   constructor(private readonly models: Models) {}
 
-  /** Idempotent: sets the ticket's fact to what the ticket now says. */
-  async record(ticket: Ticket): Promise<void> {
+  /** Idempotent: sets the ticket's fact to what the ticket now says (in the backlog only when that changed). */
+  async record(ticket: Ticket, backlogChanged = true): Promise<void> {
     const fact = encodeFact(factOf(ticket));
     const field = `facts.${ticket.id}`;
-    await Promise.all([
-      this.models.KpiDay.updateOne({ _id: dayOf(ticket.createdAt) }, { $set: { [field]: fact } }, { upsert: true }),
-      isBacklog(ticket.status)
-        ? this.models.KpiBacklog.updateOne({ _id: shardOf(ticket.id) }, { $set: { [field]: fact } }, { upsert: true })
-        : this.models.KpiBacklog.updateOne({ _id: shardOf(ticket.id) }, { $unset: { [field]: '' } }),
-    ]);
+    const writes = [this.models.KpiDay.collection.updateOne({ _id: dayBucketOf(ticket) as never }, { $set: { [field]: fact } }, { upsert: true })];
+    if (backlogChanged) {
+      const shard = { _id: shardOf(ticket.id) as never };
+      const shards = this.models.KpiBacklog.collection;
+      writes.push(isBacklog(ticket.status) ? shards.updateOne(shard, { $set: { [field]: fact } }, { upsert: true }) : shards.updateOne(shard, { $unset: { [field]: '' } }));
+    }
+    await Promise.all(writes);
   }
 
   async created(from: string, to: string): Promise<KpiTicket[]> {
-    const days = await this.models.KpiDay.find({ _id: { $gte: dayOf(from), $lte: dayOf(to) } }).lean();
+    const days = await this.models.KpiDay.find({ _id: { $gte: dayOf(from), $lte: `${dayOf(to)}#~` } }).lean();
     return days.flatMap((d) => Object.values(d.facts ?? {}).map(decodeFact)).filter((f) => f.createdAt >= from && f.createdAt < to);
   }
 
@@ -44,7 +47,7 @@ export class KpiLedger {
     for await (const doc of this.models.Ticket.find().lean<TicketDocument>().cursor()) {
       const ticket = toTicket(doc);
       const fact = encodeFact(factOf(ticket));
-      entry(days, dayOf(ticket.createdAt))[ticket.id] = fact;
+      entry(days, dayBucketOf(ticket))[ticket.id] = fact;
       if (isBacklog(ticket.status)) entry(shards, shardOf(ticket.id))[ticket.id] = fact;
       count++;
     }

@@ -16,8 +16,8 @@ export type AgentDocument = Omit<Agent, 'id'> & { _id: string };
 export type RoutingRuleDocument = Omit<RoutingRule, 'id'> & { _id: string; order: number };
 export type TemplateDocument = Omit<Template, 'problemType'> & { _id: string };
 export type ArticleDocument = Omit<Article, 'id'> & { _id: string };
-/** Counts every change to the articles, so search indexes in other processes know to rebuild. */
-export interface KnowledgeMetaDocument {
+/** A version counter per kind of shared data ('config', 'knowledge'), so caches in other processes know to reload. */
+export interface VersionDocument {
   _id: string;
   version: number;
 }
@@ -37,6 +37,8 @@ export type OutboxDocument = Omit<Notification, 'id'> & {
   attempts: number;
   nextAttemptAt: string;
   claimedAt: string | null;
+  /** The claim (one relay's batch) it belongs to while being sent. */
+  claimedBy?: string;
   sentAt: string | null;
   lastError: string | null;
 };
@@ -204,9 +206,9 @@ const articleSchema = new Schema<ArticleDocument>(
 );
 articleSchema.index({ status: 1, updatedAt: -1 });
 
-const knowledgeMetaSchema = new Schema<KnowledgeMetaDocument>({ _id: { type: String, required: true }, version: { type: Number, required: true } }, options('kb_meta'));
+const versionSchema = new Schema<VersionDocument>({ _id: { type: String, required: true }, version: { type: Number, required: true } }, options('versions'));
 
-/** KPI facts of the tickets created on one day (_id YYYY-MM-DD), or of open tickets (_id shard-X). */
+/** KPI facts of the tickets created on one day (_id YYYY-MM-DD#n, four per day), or of open tickets (_id shard-X). */
 export interface KpiFactsDocument {
   _id: string;
   facts: Record<string, string>;
@@ -226,6 +228,7 @@ const outboxSchema = new Schema<OutboxDocument>(
     attempts: { type: Number, required: true },
     nextAttemptAt: { type: String, required: true },
     claimedAt: { type: String, default: null },
+    claimedBy: { type: String },
     sentAt: { type: String, default: null },
     lastError: { type: String, default: null },
   },
@@ -247,7 +250,7 @@ export function bindModels(connection: Connection) {
     Calendar: connection.model<CalendarDocument>('Calendar', calendarSchema),
     Outbox: connection.model<OutboxDocument>('Outbox', outboxSchema),
     Article: connection.model<ArticleDocument>('Article', articleSchema),
-    KnowledgeMeta: connection.model<KnowledgeMetaDocument>('KnowledgeMeta', knowledgeMetaSchema),
+    Version: connection.model<VersionDocument>('Version', versionSchema),
     KpiDay: connection.model<KpiFactsDocument>('KpiDay', kpiFactsSchema('kpi_days')),
     KpiBacklog: connection.model<KpiFactsDocument>('KpiBacklog', kpiFactsSchema('kpi_backlog')),
   };

@@ -1,5 +1,6 @@
 // The notification outbox (SPEC §9): changes queue messages with the ticket; a relay claims and sends them.
 // Claims are leases, so a relay that dies mid-send leaves the message to be picked up again.
+import { randomUUID } from 'node:crypto';
 import type { Notification } from '../domain/notifications';
 import { insertOnce } from './insert-once';
 import type { Models, OutboxDocument } from './models';
@@ -13,18 +14,27 @@ export class OutboxStore {
     await insertOnce(this.models.Outbox.collection, [queued(notification)]);
   }
 
-  async claimNext(now: Date, leaseMs: number): Promise<OutboxDocument | null> {
+  /**
+   * Claims every message that is due (and, when asked, those whose sender's lease ran out) for one relay, in
+   * two commands whatever their number. Queries lead with an equality on status, which the MongoDB-wire server
+   * pushes down, so sent messages are never read back.
+   */
+  async claimDue(now: Date, leaseMs: number, includeExpired: boolean): Promise<OutboxDocument[]> {
     const at = now.toISOString();
-    const expired = new Date(now.getTime() - leaseMs).toISOString();
-    return this.models.Outbox.findOneAndUpdate(
-      { $or: [{ status: 'pending', nextAttemptAt: { $lte: at } }, { status: 'sending', claimedAt: { $lte: expired } }] },
-      { $set: { status: 'sending', claimedAt: at }, $inc: { attempts: 1 } },
-      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-    ).lean<OutboxDocument>();
+    const claimedBy = randomUUID();
+    const claim = { $set: { status: 'sending', claimedAt: at, claimedBy }, $inc: { attempts: 1 } };
+    const outbox = this.models.Outbox.collection;
+    let claimed = (await outbox.updateMany({ status: 'pending', nextAttemptAt: { $lte: at } }, claim)).modifiedCount;
+    if (includeExpired) claimed += (await outbox.updateMany({ status: 'sending', claimedAt: { $lte: new Date(now.getTime() - leaseMs).toISOString() } }, claim)).modifiedCount;
+    if (claimed === 0) return [];
+    return (await outbox.find({ status: 'sending', claimedBy }).sort({ nextAttemptAt: 1 }).toArray()) as unknown as OutboxDocument[];
   }
 
-  async markSent(id: string, at: Date): Promise<void> {
-    await this.models.Outbox.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: at.toISOString(), lastError: null } });
+  /** Marks a claimed batch sent; the equalities on status and claim keep the server from reading other messages. */
+  async markSent(batch: Array<{ _id: string; claimedBy?: string }>, at: Date): Promise<void> {
+    if (batch.length === 0) return;
+    const ids = batch.map((n) => n._id);
+    await this.models.Outbox.collection.updateMany({ status: 'sending', claimedBy: batch[0]!.claimedBy, _id: { $in: ids as never[] } }, { $set: { status: 'sent', sentAt: at.toISOString(), lastError: null } });
   }
 
   async markFailed(id: string, error: string, retryAt: Date | null): Promise<void> {

@@ -15,6 +15,8 @@ export interface TicketChange {
   notifications: Notification[];
   /** Agents whose open-ticket load this change ends or (re)starts. */
   load?: { release?: string[]; claim?: string[] };
+  /** False when nothing the backlog KPIs read changed (status, priority, assignment): the write is skipped. */
+  backlogChanged?: boolean;
 }
 
 export class TicketStore {
@@ -29,28 +31,26 @@ export class TicketStore {
    * ticket and sequence, load changes are set operations, and a ticket never goes back to an older version.
    * The ticket document is written last: its version says the whole change is stored.
    */
-  async record({ ticket, events, notifications, load }: TicketChange): Promise<void> {
+  async record({ ticket, events, notifications, load, backlogChanged }: TicketChange): Promise<void> {
     const writes: Promise<unknown>[] = [
       insertOnce(this.models.Timeline.collection, events.map((event) => ({ _id: `${event.ticketId}:${event.seq}`, ...event }))),
       insertOnce(this.models.Outbox.collection, notifications.map(queued)),
-      this.kpis.record(ticket),
+      this.kpis.record(ticket, backlogChanged ?? true),
     ];
+    // The hot path writes through the driver: Mongoose's casting costs CPU and the shapes are fixed here.
+    const agents = this.models.AgentLoad.collection;
     for (const agent of load?.release ?? []) {
-      writes.push(this.models.AgentLoad.updateOne({ _id: agent }, { $pull: { open: ticket.id }, $inc: { version: 1 } }));
+      writes.push(agents.updateOne({ _id: agent as never }, { $pull: { open: ticket.id as never }, $inc: { version: 1 } }));
     }
     await Promise.all(writes);
     // Claims after releases, so handing a ticket back to the same agent ends with it counted.
     for (const agent of load?.claim ?? []) {
-      await this.models.AgentLoad.updateOne(
-        { _id: agent },
-        { $addToSet: { open: ticket.id }, $set: { lastAssignedAt: ticket.updatedAt }, $inc: { version: 1 } },
-        { upsert: true },
-      );
+      await agents.updateOne({ _id: agent as never }, { $addToSet: { open: ticket.id as never }, $set: { lastAssignedAt: ticket.updatedAt }, $inc: { version: 1 } }, { upsert: true });
     }
 
     const { id, ...fields } = ticket;
     try {
-      await this.models.Ticket.updateOne({ _id: id, version: { $lt: ticket.version } }, { $set: fields }, { upsert: true });
+      await this.models.Ticket.collection.updateOne({ _id: id as never, version: { $lt: ticket.version } }, { $set: fields }, { upsert: true });
     } catch (err) {
       // This version or a newer one is already stored: the upsert collides with it on _id.
       if (!isDuplicateKey(err)) throw err;

@@ -10,10 +10,11 @@ import { TicketStore } from '../store/tickets';
 
 export function activityDeps(db: Database, logger: Logger): ActivityDeps {
   const knowledge = new KnowledgeStore(db.models);
+  const deskConfig = new DeskConfigStore(db.models);
   return {
     tickets: new TicketStore(db.models),
-    dispatcher: new Dispatcher(db.models),
-    deskConfig: new DeskConfigStore(db.models),
+    dispatcher: new Dispatcher(db.models, deskConfig),
+    deskConfig,
     knowledge,
     search: new KnowledgeSearch(knowledge),
     logger,

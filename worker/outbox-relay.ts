@@ -1,5 +1,5 @@
 // Sends what the outbox holds, with retries and backoff, beside the worker. Several relays may run (one per
-// worker process): each message is claimed with a lease before it is sent.
+// worker process): each batch of messages is claimed with a lease before it is sent.
 import type { Notification } from '../domain/notifications';
 import type { Logger } from '../platform/logger';
 import type { NotificationSender } from '../platform/notifier';
@@ -24,6 +24,7 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private lastSweep = 0;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -46,9 +47,12 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const item = await this.outbox.claimNext(new Date(), this.options.leaseMs);
-        if (item) {
-          await this.deliver(item);
+        // Expired leases (a relay that died mid-batch) are looked for now and then, not on every round.
+        const sweep = Date.now() - this.lastSweep > this.options.leaseMs / 2;
+        if (sweep) this.lastSweep = Date.now();
+        const batch = await this.outbox.claimDue(new Date(), this.options.leaseMs, sweep);
+        if (batch.length > 0) {
+          await this.deliver(batch);
           continue;
         }
       } catch (err) {
@@ -61,16 +65,21 @@ export class OutboxRelay {
     }
   }
 
-  private async deliver({ _id, status: _s, attempts, nextAttemptAt: _n, claimedAt: _c, sentAt: _t, lastError: _e, ...rest }: OutboxDocument): Promise<void> {
-    const notification: Notification = { id: _id, ...rest };
-    try {
-      await this.sender.send(notification);
-      await this.outbox.markSent(_id, new Date());
-    } catch (err) {
-      const message = (err as Error).message ?? String(err);
-      const retryAt = attempts < this.options.maxAttempts ? new Date(Date.now() + this.options.backoffMs(attempts)) : null;
-      this.logger.warn({ notification: _id, attempts, retryAt, error: message }, retryAt ? 'notification not delivered; will retry' : 'notification failed for good');
-      await this.outbox.markFailed(_id, message, retryAt);
+  private async deliver(batch: OutboxDocument[]): Promise<void> {
+    const sent: OutboxDocument[] = [];
+    for (const item of batch) {
+      const { _id, status: _s, attempts, nextAttemptAt: _n, claimedAt: _c, claimedBy: _b, sentAt: _t, lastError: _e, ...rest } = item;
+      const notification: Notification = { id: _id, ...rest };
+      try {
+        await this.sender.send(notification);
+        sent.push(item);
+      } catch (err) {
+        const message = (err as Error).message ?? String(err);
+        const retryAt = attempts < this.options.maxAttempts ? new Date(Date.now() + this.options.backoffMs(attempts)) : null;
+        this.logger.warn({ notification: _id, attempts, retryAt, error: message }, retryAt ? 'notification not delivered; will retry' : 'notification failed for good');
+        await this.outbox.markFailed(_id, message, retryAt);
+      }
     }
+    await this.outbox.markSent(sent, new Date());
   }
 }

@@ -69,7 +69,7 @@ export class TicketSteps {
     change.notes.push(this.toAssignee('assigned', `${this.ticket.priority} ticket ${type} to you: ${this.ticket.title}`));
     if (from.agent !== outcome.agent) {
       if (from.agent) (change.load.release ??= []).push(from.agent);
-      if (outcome.agent) (change.load.claim ??= []).push(outcome.agent);
+      if (outcome.agent && !outcome.claimed) (change.load.claim ??= []).push(outcome.agent);
     }
   }
 
@@ -170,7 +170,10 @@ export class TicketSteps {
     const notified: NewTimelineEvent[] = notes.map((n) => ({ type: 'notified', actor: SYSTEM, visibility: 'internal', data: { kind: n.kind, to: n.to } }));
     const stamped = [...events, ...notified].map((event) => ({ ...event, ticketId: ticket.id, seq: ++this.state.seq, at }));
     const notifications = notes.map((n) => ({ ...n, id: `${ticket.id}:${ticket.version}:${n.kind}:${recipientKey(n.to)}`, ticketId: ticket.id, at }));
-    await store.recordChange.executeWithOptions({ summary: `record: ${summarize(events)}` }, [{ ticket, events: stamped, notifications, load }]);
+    const backlogKey = [isOpen(ticket.status), ticket.priority, ticket.productLine, ticket.channel, ticket.assignment.group, ticket.assignment.agent].join('|');
+    const backlogChanged = backlogKey !== this.state.backlogKey;
+    await store.recordChange.executeWithOptions({ summary: `record: ${summarize(events)}` }, [{ ticket, events: stamped, notifications, load, backlogChanged }]);
+    this.state.backlogKey = backlogKey;
     upsertSearchAttributes(searchAttributesOf(ticket));
     setCurrentDetails(describe(ticket, nextTimer(this.state)));
     return { ticket, events: stamped.slice(0, events.length) };

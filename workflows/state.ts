@@ -27,4 +27,6 @@ export interface TicketState {
   triageEscalated: boolean;
   /** Last reminder to file the post-incident review. */
   reviewRemindedAt: number | null;
+  /** What the backlog KPIs last recorded of the ticket (status, keys), to write them only when it changes. */
+  backlogKey?: string;
 }

@@ -23,6 +23,8 @@ func main() {
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL connection string")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	exitWithParent := flag.Bool("exit-with-parent", false, "stop when the process that started us is gone")
+	profile := flag.Duration("profile-every", 0, "log command counts and times by collection at this interval (0: never)")
+	indexEvery := flag.Duration("containment-indexes-every", 5*time.Second, "how often to add GIN indexes for pushed-down filters (0: never)")
 	flag.Parse()
 
 	if *postgresURL == "" {
@@ -68,6 +70,14 @@ func main() {
 		os.Exit(1)
 	}
 	front := &writeLock{upstreamNetwork: "unix", upstreamAddress: socket, logger: logger, collections: map[string]*sync.Mutex{}}
+	if *profile > 0 {
+		front.stats = &commandStats{count: map[string]int{}, total: map[string]time.Duration{}}
+		go func() {
+			for range time.Tick(*profile) {
+				front.stats.report(logger)
+			}
+		}()
+	}
 	go func() {
 		<-ctx.Done()
 		listener.Close()
@@ -79,7 +89,14 @@ func main() {
 		}
 	}()
 
+	if *indexEvery > 0 {
+		go maintainContainmentIndexes(ctx, *postgresURL, *indexEvery, logger)
+	}
+
 	logger.Info("listening", "address", *listen)
+	if front.stats != nil {
+		defer front.stats.report(logger)
+	}
 	if err := f.Run(ctx); err != nil {
 		logger.Error("stopped", "error", err)
 		os.Exit(1)

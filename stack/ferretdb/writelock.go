@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
 )
 
 const (
@@ -29,6 +30,29 @@ type writeLock struct {
 	logger                           *slog.Logger
 	mu                               sync.Mutex
 	collections                      map[string]*sync.Mutex
+	stats                            *commandStats // nil unless profiling
+}
+
+// commandStats counts commands and their time by command and collection, for profiling the local stack.
+type commandStats struct {
+	mu    sync.Mutex
+	count map[string]int
+	total map[string]time.Duration
+}
+
+func (s *commandStats) add(key string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.count[key]++
+	s.total[key] += d
+}
+
+func (s *commandStats) report(logger *slog.Logger) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for key, n := range s.count {
+		logger.Warn("command stats", "command", key, "count", n, "total_ms", s.total[key].Milliseconds(), "mean_ms", float64(s.total[key].Microseconds())/float64(n)/1000)
+	}
 }
 
 func (w *writeLock) serve(listener net.Listener) error {
@@ -67,8 +91,12 @@ func (w *writeLock) relay(client net.Conn) {
 			lock.Lock()
 			unlock = lock.Unlock
 		}
+		started := time.Now()
 		err = w.exchange(upstream, client, request, moreToCome)
 		unlock()
+		if w.stats != nil {
+			w.stats.add(command+" "+collection, time.Since(started))
+		}
 		if err != nil {
 			return
 		}

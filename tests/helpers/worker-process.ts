@@ -21,12 +21,13 @@ class HangingDispatcher extends Dispatcher {
 
 async function main(): Promise<void> {
   const db = await connectDatabase(process.env.MONGODB_URI!);
-  const dispatcher = process.env.HANG_AFTER_ESCALATION === '1' ? new HangingDispatcher(db.models) : new Dispatcher(db.models);
+  const deps = activityDeps(db, pino({ level: 'silent' }));
+  const dispatcher = process.env.HANG_AFTER_ESCALATION === '1' ? new HangingDispatcher(db.models, deps.deskConfig) : deps.dispatcher;
   const worker = await createTicketWorker({
     connection: await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! }),
     namespace: 'default',
     taskQueue: process.env.TEMPORAL_TASK_QUEUE!,
-    deps: { ...activityDeps(db, pino({ level: 'silent' })), dispatcher },
+    deps: { ...deps, dispatcher },
     workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
   });
   console.log('worker ready');

@@ -1,0 +1,19 @@
+// A worker for the baseline workflows, in a process of its own like the product's worker.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { baselineActivities } from './baseline-activities';
+
+async function main(): Promise<void> {
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! }),
+    taskQueue: process.env.TEMPORAL_TASK_QUEUE!,
+    workflowsPath: require.resolve('./workflows'),
+    activities: baselineActivities,
+  });
+  console.log('worker ready');
+  await worker.run();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+// Lifecycles per second: the two baselines, started directly with the Temporal client, then full ticket
+// lifecycles through the HTTP API (open → dispatch → public reply → resolve → confirm → knowledge draft),
+// all at the same concurrency for the same time on the same server.
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { Product } from './product';
+import type { Figure } from './report';
+import { step } from './workflows';
+
+export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+
+/** Runs `once` from `concurrency` loops for `seconds` after a short warm-up; returns completions per second. */
+export async function rate(once: () => Promise<void>, concurrency = CONCURRENCY, seconds = SECONDS): Promise<number> {
+  let counting = false;
+  let done = 0;
+  let stop = false;
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (!stop) {
+      await once();
+      if (counting) done++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 3_000));
+  counting = true;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const elapsed = (performance.now() - started) / 1000;
+  const counted = done;
+  stop = true;
+  await Promise.all(loops);
+  return counted / elapsed;
+}
+
+async function post(base: string, path: string, token: string, body: unknown): Promise<any> {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+export const ticketBody = (n: string) => ({
+  title: `Printer ${n} shows error 49`,
+  description: 'The printer on floor 3 shows error 49 after a firmware update',
+  channel: 'portal',
+  productLine: 'network',
+  module: 'printing',
+  problemType: 'incident',
+  impact: 'moderate',
+  urgency: 'medium',
+  fields: { symptom: 'error 49', occurredAt: '2026-11-20' },
+});
+
+/** One full lifecycle as people would do it, over HTTP. */
+export async function lifecycle(product: Product, n: number): Promise<void> {
+  const requester = product.token(`customer-${n % 50}`, 'requester');
+  const supervisor = product.token('sam', 'supervisor');
+  const ticket = await post(product.base, '/tickets', requester, ticketBody(String(n)));
+  await post(product.base, `/tickets/${ticket.id}/comments`, supervisor, { body: 'Power-cycle it, please' });
+  await post(product.base, `/tickets/${ticket.id}/resolve`, supervisor, { summary: 'Firmware rolled back', rootCause: 'Bad firmware', steps: 'Roll back to 3.1', newKnowledge: true });
+  await post(product.base, `/tickets/${ticket.id}/confirm`, requester, {});
+}
+
+export async function benchThroughput(product: Product): Promise<Figure[]> {
+  const client = product.client;
+  const tq = product.baselineQueue;
+  const a = await rate(() => client.workflow.execute('threeActivities', { taskQueue: tq, workflowId: `a-${randomUUID()}` }));
+  const b = await rate(async () => {
+    const workflowId = `b-${randomUUID()}`;
+    await client.workflow.executeUpdateWithStart(step, { args: ['open'], startWorkflowOperation: new WithStartWorkflowOperation('bareLifecycle', { workflowId, taskQueue: tq, workflowIdConflictPolicy: 'FAIL' }) });
+    const handle = client.workflow.getHandle(workflowId);
+    for (const name of ['comment', 'resolve', 'confirm'] as const) await handle.executeUpdate(step, { args: [name] });
+  });
+  let n = 0;
+  const writesBefore = await product.documentWrites();
+  let lifecycles = 0;
+  const full = await rate(async () => {
+    await lifecycle(product, n++);
+    lifecycles++;
+  });
+  await new Promise((r) => setTimeout(r, 2_000)); // statistics reach PostgreSQL's views within a second
+  const writesAfter = await product.documentWrites();
+  const context = `${CONCURRENCY} concurrent, ${SECONDS} s, dev server`;
+  const ratio = (value: number, baseline: number, target: number) => `${(value / baseline).toFixed(2)}× (target ≥ ${target}×: ${value / baseline >= target ? 'met' : 'MISSED'})`;
+  const figures: Figure[] = [
+    { section: 'throughput', name: 'baseline (a): bare workflow, 3 no-op activities', value: a, unit: 'workflows/s', context },
+    { section: 'throughput', name: 'baseline (b): bare lifecycle, 4 updates, 8 local activities, timers', value: b, unit: 'lifecycles/s', context },
+    { section: 'throughput', name: 'full ticket lifecycles through the HTTP API', value: full, unit: 'lifecycles/s', note: `vs (b) ${ratio(full, b, 0.8)}; vs (a) ${ratio(full, a, 0.6)}`, context },
+  ];
+  if (writesBefore !== null && writesAfter !== null) {
+    figures.push({ section: 'throughput', name: 'MongoDB documents written per lifecycle', value: (writesAfter - writesBefore) / lifecycles, unit: 'documents', context: 'tickets, timeline, outbox, KPI ledger, agent load, knowledge' });
+  }
+  return figures;
+}
