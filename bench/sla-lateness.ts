@@ -13,7 +13,7 @@ const TARGET_MS = 30_000;
 export async function benchSlaLateness(product: Product): Promise<Figure[]> {
   const config = new DeskConfigStore(product.db.models);
   // The calendar opens at a whole minute far enough ahead for every ticket to arrive before it.
-  const opens = Math.ceil((Date.now() + 60_000 + TICKETS * 60) / 60_000) * 60_000;
+  const opens = Math.ceil((Date.now() + 60_000 + TICKETS * 150) / 60_000) * 60_000;
   const hhmm = new Date(opens).toISOString().slice(11, 16);
   const end = Number(hhmm.slice(0, 2)) >= 23 ? '24:00' : `${String(Number(hhmm.slice(0, 2)) + 1).padStart(2, '0')}:${hhmm.slice(3)}`;
   const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -28,7 +28,7 @@ export async function benchSlaLateness(product: Product): Promise<Figure[]> {
   let next = 0;
   const createdBy = Date.now();
   await Promise.all(
-    Array.from({ length: 40 }, async () => {
+    Array.from({ length: 20 }, async () => {
       while (next < TICKETS && Date.now() < opens - 5_000) {
         const n = next++;
         const res = await fetch(`${product.base}/tickets`, {
@@ -45,9 +45,11 @@ export async function benchSlaLateness(product: Product): Promise<Figure[]> {
   // Wait for the breaches, or at most two minutes past the deadline.
   while (Date.now() < due + 120_000) {
     await new Promise((r) => setTimeout(r, 2_000));
-    if (Date.now() > due && (await product.db.models.Timeline.countDocuments({ type: 'sla_breached', ticketId: { $in: ids } })) >= ids.length) break;
+    if (Date.now() > due && (await product.db.models.Timeline.countDocuments({ type: 'sla_breached', 'data.clock': 'response' })) >= ids.length) break;
   }
-  const breaches = await product.db.models.Timeline.find({ type: 'sla_breached', ticketId: { $in: ids } }).lean();
+  // Filtered here: FerretDB v1 answers a $in over hundreds of ids with nothing (seen here).
+  const mine = new Set(ids);
+  const breaches = (await product.db.models.Timeline.find({ type: 'sla_breached' }).lean()).filter((b) => mine.has(b.ticketId));
   const lateness = breaches.map((b) => Date.parse(b.at) - due);
   const context = `${ids.length} tickets (created in ${Math.round(creation)} s), all due ${new Date(due).toISOString()}; ${breaches.length} breaches recorded`;
   return [

@@ -35,6 +35,10 @@ export type DispatchOutcome =
 const MAX_ATTEMPTS = 20;
 
 export class Dispatcher {
+  /** Claims in one group queue behind each other in this process, so its own dispatches never collide;
+   *  the compare-and-set still settles collisions with other processes. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly models: Models,
     private readonly config: DeskConfigStore,
@@ -70,8 +74,16 @@ export class Dispatcher {
     return { kind: 'assigned', group: target, agent: agentId, ruleId: null, skills: ticket.requiredSkills, tier: targetGroup?.tier ?? 1, claimed: false };
   }
 
+  private claim(ticket: Ticket, group: string, skills: string[], at: string): Promise<string | null> {
+    const result = (this.queues.get(group) ?? Promise.resolve()).then(() => this.claimInGroup(ticket, group, skills, at));
+    const tail = result.catch(() => undefined);
+    this.queues.set(group, tail);
+    void tail.then(() => this.queues.get(group) === tail && this.queues.delete(group));
+    return result;
+  }
+
   /** Claims the best agent of the group for the ticket, or returns null when nobody available qualifies. */
-  private async claim(ticket: Ticket, group: string, skills: string[], at: string): Promise<string | null> {
+  private async claimInGroup(ticket: Ticket, group: string, skills: string[], at: string): Promise<string | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const agents = await this.config.agents({ group });
       const ids = agents.map((a) => a.id).filter((id) => id !== ticket.assignment.agent);
