@@ -56,7 +56,11 @@ export async function startProduct(servers: BenchServers): Promise<Product> {
     const proc = launch(name, process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
       env: { ...env, ...extraEnv },
       cwd: ROOT,
-      onLine: (line) => line.includes('worker ready') && ready(),
+      onLine: (line) => {
+        if (line.includes('worker ready')) ready();
+        // BENCH_DEBUG shows what the product's processes log (warnings and errors).
+        else if (process.env.BENCH_DEBUG && /"level":(40|50|60)|WARN|ERROR/.test(line)) console.log(`[${name}] ${line}`);
+      },
     });
     return { proc, up };
   };

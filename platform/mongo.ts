@@ -23,6 +23,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
   };
 }
 
+/** Makes each collection's indexes those its schema declares, creating new ones and dropping retired ones. */
 export async function syncIndexes(db: Database): Promise<void> {
-  for (const model of Object.values(db.models)) await model.createIndexes();
+  for (const model of Object.values(db.models)) await model.syncIndexes();
 }

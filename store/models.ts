@@ -131,7 +131,8 @@ const agentLoadSchema = new Schema<AgentLoadDocument>(
   },
   options('agent_load'),
 );
-agentLoadSchema.index({ open: 1 });
+// No index on `open`: FerretDB would index the whole array as one btree key, which PostgreSQL refuses past
+// 2,704 bytes (about 190 open tickets: seen here); dispatch reads loads by agent id.
 
 const routingRuleSchema = new Schema<RoutingRuleDocument>(
   {

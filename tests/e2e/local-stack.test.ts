@@ -1,7 +1,7 @@
 // The local MongoDB-wire server must behave like MongoDB where the product depends on it: single-document
 // writes are atomic under concurrency (FerretDB alone loses updates; stack/ferretdb/writelock.go fixes that).
 import { MongoClient } from 'mongodb';
-import { testServers } from '../helpers/desk';
+import { openTestDatabase, testServers } from '../helpers/desk';
 
 let client: MongoClient;
 beforeAll(async () => {
@@ -38,4 +38,16 @@ it('hands a queued item to exactly one of several concurrent claimers', async ()
   const claimed = claims.filter((c) => c !== null).map((c) => c!._id);
   expect(claimed).toHaveLength(20);
   expect(new Set(claimed).size).toBe(20);
+});
+
+it('lets one agent hold hundreds of open tickets (no index turns their list into one oversized key)', async () => {
+  const db = await openTestDatabase('agent-load');
+  try {
+    const loads = db.models.AgentLoad.collection;
+    for (let i = 0; i < 400; i++) await loads.updateOne({ _id: 'gus' as never }, { $addToSet: { open: `TICKET${String(i).padStart(4, '0')}` as never }, $inc: { version: 1 } }, { upsert: true });
+    expect((await db.models.AgentLoad.findById('gus').lean())!.open).toHaveLength(400);
+  } finally {
+    await db.connection.dropDatabase();
+    await db.close();
+  }
 });
