@@ -2,7 +2,7 @@
 // Each tool is rebuilt only when its recipe changes, so warm runs skip straight past.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -12,11 +12,18 @@ const STAMP_DIR = path.join(TOOLS_DIR, 'stamps');
 const LOG_DIR = path.join(TOOLS_DIR, 'logs');
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+export const TEMPORAL_UI_VERSION = 'v2.42.1';
 
 export const toolPaths = {
   temporal: path.join(BIN_DIR, 'temporal'),
   ferretdb: path.join(BIN_DIR, 'ferretdb'),
   testServer: path.join(BIN_DIR, 'temporal-test-server'),
+  temporalServer: path.join(BIN_DIR, 'temporal-server'),
+  sqlTool: path.join(BIN_DIR, 'temporal-sql-tool'),
+  uiServer: path.join(BIN_DIR, 'temporal-ui-server'),
+  /** Temporal's PostgreSQL schemas (…/v12/temporal and …/v12/visibility), copied from the server module. */
+  temporalSchema: path.join(TOOLS_DIR, 'temporal-schema', 'postgresql', 'v12'),
 };
 
 interface Tool {
@@ -73,9 +80,39 @@ const testServer: Tool = {
   },
 };
 
-export async function ensureTools(options: { forTests?: boolean } = {}): Promise<void> {
+/** A binary go-installed from a module at a version, renamed so several `server` commands can live side by side. */
+function goBinary(name: string, binary: string, pkg: string, version: string, coldTime: string, after?: () => Promise<void>): Tool {
+  return {
+    name,
+    binary,
+    needs: ['go'],
+    coldTime,
+    fingerprint: () => `${pkg}@${version}`,
+    async build(log) {
+      const tmpBin = path.join(TOOLS_DIR, `tmp-${path.basename(binary)}`);
+      await run('go', ['install', `${pkg}@${version}`], { env: { GOBIN: tmpBin }, log });
+      renameSync(path.join(tmpBin, path.basename(pkg)), binary);
+      await after?.();
+    },
+  };
+}
+
+const temporalServer = goBinary(`Temporal server ${TEMPORAL_SERVER_VERSION} (full cluster)`, toolPaths.temporalServer, 'go.temporal.io/server/cmd/server', TEMPORAL_SERVER_VERSION, 'about 90 seconds', copyTemporalSchema);
+const sqlTool = goBinary(`Temporal SQL schema tool ${TEMPORAL_SERVER_VERSION}`, toolPaths.sqlTool, 'go.temporal.io/server/cmd/tools/sql', TEMPORAL_SERVER_VERSION, 'about 80 seconds');
+const uiServer = goBinary(`Temporal UI server ${TEMPORAL_UI_VERSION}`, toolPaths.uiServer, 'github.com/temporalio/ui-server/v2/cmd/server', TEMPORAL_UI_VERSION, 'about 15 seconds');
+
+/** The schema files ship in the server module; go already downloaded it for the build. */
+async function copyTemporalSchema(): Promise<void> {
+  const found = spawnSync('go', ['mod', 'download', '-json', `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`], { cwd: TOOLS_DIR, encoding: 'utf8' });
+  const dir = (JSON.parse(found.stdout) as { Dir?: string }).Dir;
+  if (!dir) throw new Error(`could not locate go.temporal.io/server@${TEMPORAL_SERVER_VERSION}: ${found.stderr}`);
+  rmSync(path.join(TOOLS_DIR, 'temporal-schema'), { recursive: true, force: true });
+  cpSync(path.join(dir, 'schema', 'postgresql', 'v12'), toolPaths.temporalSchema, { recursive: true });
+}
+
+export async function ensureTools(options: { forTests?: boolean; cluster?: boolean } = {}): Promise<void> {
   checkEmbeddedPostgres();
-  const wanted = options.forTests ? [temporalCli, ferretdb, testServer] : [temporalCli, ferretdb];
+  const wanted = [temporalCli, ferretdb, ...(options.forTests ? [testServer] : []), ...(options.cluster ? [temporalServer, sqlTool, uiServer] : [])];
   const stale = wanted.filter((tool) => !isCurrent(tool));
   if (stale.length === 0) return;
 
