@@ -29,8 +29,9 @@ export async function benchServers(): Promise<BenchServers> {
   const [temporalPort, mongoPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const stack = await startStack({
     dataDir: dir,
-    temporal: { port: temporalPort, uiPort: null, persistent: false, namespace: 'default' },
-    mongo: { port: mongoPort, postgresPort, durable: false },
+    postgres: { port: postgresPort, durable: false },
+    mongo: { port: mongoPort },
+    temporal: { kind: 'dev', port: temporalPort, uiPort: null, persistent: false, namespace: 'default' },
     log: (source, line) => log.write(`[${source}] ${line}\n`),
   });
   return {

@@ -87,13 +87,23 @@ export function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Asks the OS for a port that is free right now. */
-export function freePort(): Promise<number> {
+/** Asks the OS for a port that is free right now; with `below`, tries random ports under that number instead. */
+export async function freePort(below?: number): Promise<number> {
+  if (below === undefined) return listenOn(0);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * (below - 20_000));
+    const got = await listenOn(port).catch(() => null);
+    if (got !== null) return got;
+  }
+  throw new Error(`no free port below ${below}`);
+}
+
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });

@@ -1,17 +1,22 @@
-// Starts the servers the product needs and stops them in reverse order. Used by `npm start` and the tests.
+// Starts the servers the product needs and stops them in reverse order: PostgreSQL, FerretDB on it, and either
+// the Temporal dev server or the full Temporal server (on the same PostgreSQL) with its UI. Used by `npm start`,
+// `npm run start:cluster`, the tests, the fault suite and the benchmark.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { clusterPorts, prepareTemporalDatabases, startTemporalServer, startUiServer, type ClusterPorts } from './cluster';
 import type { ManagedProcess } from './processes';
 import { canConnect, delay } from './processes';
-import { startFerretDB, startPostgres, startTemporal } from './services';
+import { startFerretDB, startPostgres, startTemporal, type RunningPostgres } from './services';
 
 export interface StackOptions {
-  /** Holds PostgreSQL's data, Temporal's database file (if any) and pid files. */
+  /** Holds PostgreSQL's data, the dev server's database file (if any) and pid files. */
   dataDir: string;
-  /** Null: use the Temporal server that is already running. */
-  temporal: { port: number; uiPort: number | null; persistent: boolean; namespace: string } | null;
+  /** Started when FerretDB or the full Temporal server needs it. */
+  postgres: { port: number; durable: boolean } | null;
   /** Null: use the MongoDB that is already running. */
-  mongo: { port: number; postgresPort: number; durable: boolean } | null;
+  mongo: { port: number } | null;
+  /** Null: use the Temporal server that is already running. `cluster` runs the full server on PostgreSQL. */
+  temporal: { kind: 'dev' | 'cluster'; port: number; uiPort: number | null; persistent: boolean; namespace: string; clusterPorts?: ClusterPorts } | null;
   log(source: string, line: string): void;
 }
 
@@ -21,6 +26,8 @@ export interface RunningStack {
   mongoPort?: number;
   /** The PostgreSQL database FerretDB stores in, when this stack started it (benchmarks read its statistics). */
   postgresUrl?: string;
+  /** The servers by name ('temporal', 'ferretdb', …), each with a way to start it again after it was killed. */
+  servers: Record<string, { process: ManagedProcess; start(): Promise<ManagedProcess> }>;
   stop(): Promise<void>;
 }
 
@@ -29,34 +36,51 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   mkdirSync(runDir, { recursive: true });
   await stopLeftovers(runDir, options.log);
 
-  const started: ManagedProcess[] = [];
-  const track = (proc: ManagedProcess) => {
-    started.push(proc);
-    if (proc.child.pid) writeFileSync(path.join(runDir, `${proc.name}.pid`), String(proc.child.pid));
-    return proc;
+  const servers: RunningStack['servers'] = {};
+  const order: string[] = [];
+  /** Starts a server, keeps a pid file for it, and remembers how to start it again. */
+  const run = async (name: string, start: () => Promise<ManagedProcess>) => {
+    const again = async () => {
+      const proc = await start();
+      if (proc.child.pid) writeFileSync(path.join(runDir, `${name}.pid`), String(proc.child.pid));
+      servers[name]!.process = proc;
+      return proc;
+    };
+    servers[name] = { process: undefined as unknown as ManagedProcess, start: again };
+    order.push(name);
+    return again();
   };
   const stop = async () => {
-    for (const proc of [...started].reverse()) {
-      await proc.stop();
-      rmSync(path.join(runDir, `${proc.name}.pid`), { force: true });
+    for (const name of [...order].reverse()) {
+      await servers[name]?.process?.stop();
+      rmSync(path.join(runDir, `${name}.pid`), { force: true });
     }
   };
 
   try {
-    const running: RunningStack = { stop };
-    const tasks: Promise<void>[] = [];
+    const running: RunningStack = { servers, stop };
+    const log = (source: string) => (line: string) => options.log(source, line);
+    let pg: RunningPostgres | null = null;
+    if (options.postgres) {
+      const { port, durable } = options.postgres;
+      await assertFree(port, 'PostgreSQL');
+      await run('postgres', async () => {
+        pg = await startPostgres({ dataDir: path.join(options.dataDir, 'postgres'), port, durable, onLine: log('postgres') });
+        return pg.process;
+      });
+    }
+    const database = pg as RunningPostgres | null;
+    const tasks: Promise<unknown>[] = [];
     if (options.mongo) {
-      const mongo = options.mongo;
+      const { port } = options.mongo;
+      if (!database) throw new Error('FerretDB needs the stack to start PostgreSQL');
       tasks.push(
         (async () => {
-          await assertFree(mongo.postgresPort, 'PostgreSQL');
-          await assertFree(mongo.port, 'FerretDB (MongoDB wire protocol)');
-          const pg = await startPostgres({ dataDir: path.join(options.dataDir, 'postgres'), port: mongo.postgresPort, durable: mongo.durable, onLine: (l) => options.log('postgres', l) });
-          track(pg.process);
-          await pg.ensureDatabase('ferretdb');
-          running.postgresUrl = pg.url('ferretdb');
-          track(await startFerretDB({ port: mongo.port, postgresUrl: pg.url('ferretdb'), onLine: (l) => options.log('ferretdb', l) }));
-          running.mongoPort = mongo.port;
+          await assertFree(port, 'FerretDB (MongoDB wire protocol)');
+          await database.ensureDatabase('ferretdb');
+          running.postgresUrl = database.url('ferretdb');
+          await run('ferretdb', () => startFerretDB({ port, postgresUrl: database.url('ferretdb'), onLine: log('ferretdb') }));
+          running.mongoPort = port;
         })(),
       );
     }
@@ -66,8 +90,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         (async () => {
           await assertFree(temporal.port, 'Temporal');
           if (temporal.uiPort !== null) await assertFree(temporal.uiPort, 'the Temporal UI');
-          const dbFile = temporal.persistent ? path.join(options.dataDir, 'temporal.db') : null;
-          track(await startTemporal({ port: temporal.port, uiPort: temporal.uiPort, dbFile, namespace: temporal.namespace, onLine: (l) => options.log('temporal', l) }));
+          if (temporal.kind === 'dev') {
+            const dbFile = temporal.persistent ? path.join(options.dataDir, 'temporal.db') : null;
+            await run('temporal', () => startTemporal({ port: temporal.port, uiPort: temporal.uiPort, dbFile, namespace: temporal.namespace, onLine: log('temporal') }));
+          } else {
+            if (!database || !options.postgres) throw new Error('the full Temporal server needs the stack to start PostgreSQL');
+            const ports = temporal.clusterPorts ?? clusterPorts(temporal.port);
+            await prepareTemporalDatabases(database, options.postgres.port, log('temporal'));
+            await run('temporal', () => startTemporalServer({ ports, postgresPort: options.postgres!.port, namespace: temporal.namespace, onLine: log('temporal') }));
+            if (temporal.uiPort !== null) await run('temporal-ui', () => startUiServer({ ports, uiPort: temporal.uiPort!, onLine: log('temporal-ui') }));
+          }
           running.temporalAddress = `127.0.0.1:${temporal.port}`;
         })(),
       );
@@ -90,7 +122,7 @@ async function assertFree(port: number, what: string): Promise<void> {
 
 /** A launcher killed with -9 cannot stop its servers; the next start does, using the pid files it left. */
 async function stopLeftovers(runDir: string, log: StackOptions['log']): Promise<void> {
-  for (const name of ['ferretdb', 'postgres', 'temporal']) {
+  for (const name of ['temporal-ui', 'ferretdb', 'temporal', 'postgres']) {
     const pidFile = path.join(runDir, `${name}.pid`);
     if (!existsSync(pidFile)) continue;
     const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -109,7 +141,7 @@ async function stopLeftovers(runDir: string, log: StackOptions['log']): Promise<
 
 function isOurs(pid: number, name: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name.split('-')[0]!);
   } catch {
     return false;
   }

@@ -108,6 +108,8 @@ async function copyTemporalSchema(): Promise<void> {
   if (!dir) throw new Error(`could not locate go.temporal.io/server@${TEMPORAL_SERVER_VERSION}: ${found.stderr}`);
   rmSync(path.join(TOOLS_DIR, 'temporal-schema'), { recursive: true, force: true });
   cpSync(path.join(dir, 'schema', 'postgresql', 'v12'), toolPaths.temporalSchema, { recursive: true });
+  // The module cache is read-only; the copy must not be, or the next update could not replace it.
+  spawnSync('chmod', ['-R', 'u+w', path.join(TOOLS_DIR, 'temporal-schema')]);
 }
 
 export async function ensureTools(options: { forTests?: boolean; cluster?: boolean } = {}): Promise<void> {

@@ -5,21 +5,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../stack/processes';
-import { startStack } from '../../stack/stack';
+import { startStack, type RunningStack } from '../../stack/stack';
 import { ensureTools, toolPaths } from '../../stack/tools';
 
 export default async function globalSetup(): Promise<void> {
   await ensureTools({ forTests: true });
+  // `npm run test:cluster` points the suites at servers it started (the full Temporal server): use those.
+  const external = process.env.TEST_EXTERNAL_TEMPORAL && process.env.TEST_EXTERNAL_MONGO;
   const dir = mkdtempSync(path.join(tmpdir(), 'support-tests-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as its own user when tests run as root
   const log = createWriteStream(path.join(dir, 'servers.log'));
   const [temporalPort, mongoPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort()]);
 
   const [stack, bundle] = await Promise.all([
-    startStack({
+    external ? externalServers() : startStack({
       dataDir: dir,
-      temporal: { port: temporalPort, uiPort: null, persistent: false, namespace: 'default' },
-      mongo: { port: mongoPort, postgresPort, durable: false },
+      postgres: { port: postgresPort, durable: false },
+      mongo: { port: mongoPort },
+      temporal: { kind: 'dev', port: temporalPort, uiPort: null, persistent: false, namespace: 'default' },
       log: (source, line) => log.write(`[${source}] ${line}\n`),
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
@@ -30,11 +33,16 @@ export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, {
     TEST_DIR: dir,
     TEST_TEMPORAL_ADDRESS: stack.temporalAddress,
-    TEST_MONGO_URL: `mongodb://127.0.0.1:${mongoPort}`,
+    TEST_MONGO_URL: external ? process.env.TEST_EXTERNAL_MONGO : `mongodb://127.0.0.1:${mongoPort}`,
     TEST_WORKFLOW_BUNDLE: bundlePath,
     TEST_TIME_SKIPPING_SERVER: toolPaths.testServer,
   });
   (globalThis as { __testStack?: unknown }).__testStack = { stack, log, dir };
+}
+
+/** The servers `npm run test:cluster` started: the suites use them and leave them running. */
+function externalServers(): Pick<RunningStack, 'temporalAddress' | 'stop'> {
+  return { temporalAddress: process.env.TEST_EXTERNAL_TEMPORAL, stop: async () => undefined };
 }
 
 const quietLogger = {

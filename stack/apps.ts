@@ -1,0 +1,64 @@
+// The product's own processes for the local stacks: worker(s) and API(s) as `npm run worker` / `npm run api`
+// would run them, with their log lines handed to the caller and a promise that says when they are ready.
+import path from 'node:path';
+import { delay, launch, type ManagedProcess } from './processes';
+import { ROOT } from './tools';
+
+export interface App {
+  process: ManagedProcess;
+  /** Resolves when the worker polls or the API answers /readyz; rejects if the process exits first. */
+  ready: Promise<void>;
+}
+
+/** One worker (no port) or API (on `port`) process, stopped with its parent. */
+export function launchApp(name: string, options: { env: NodeJS.ProcessEnv; port?: number; log(source: string, line: string): void }): App {
+  const api = options.port !== undefined;
+  let polling: () => void = () => undefined;
+  const up = new Promise<void>((resolve) => (polling = resolve));
+  const env = { ...options.env, EXIT_WITH_PARENT: '1', ...(api ? { PORT: String(options.port) } : {}) };
+  const proc = launch(name, process.execPath, ['--import', 'tsx', path.join(ROOT, api ? 'api/main.ts' : 'worker/main.ts')], {
+    env,
+    cwd: ROOT,
+    onLine: (line) => {
+      if (line.includes('"msg":"worker ready"')) polling();
+      options.log(name, line);
+    },
+  });
+  const exited = proc.exited.then((code) => Promise.reject(new Error(`${name} exited with code ${code}`)));
+  exited.catch(() => undefined); // only a rejection while waiting for readiness matters
+  return { process: proc, ready: Promise.race([api ? waitForApi(`http://127.0.0.1:${options.port}`) : up, exited]) };
+}
+
+export interface Apps {
+  processes: ManagedProcess[];
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function launchApps(options: { env: NodeJS.ProcessEnv; workers: number; apiPorts: number[]; log(source: string, line: string): void }): Apps {
+  const { env, log } = options;
+  const apps: App[] = [];
+  for (let i = 1; i <= options.workers; i++) apps.push(launchApp(options.workers > 1 ? `worker-${i}` : 'worker', { env, log }));
+  options.apiPorts.forEach((port, i) => apps.push(launchApp(options.apiPorts.length > 1 ? `api-${i + 1}` : 'api', { env, port, log })));
+  const processes = apps.map((a) => a.process);
+  return {
+    processes,
+    ready: Promise.all(apps.map((a) => a.ready)).then(() => undefined),
+    async stop() {
+      await Promise.all([...processes].reverse().map((p) => p.stop()));
+    },
+  };
+}
+
+export async function waitForApi(base: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await delay(200);
+  }
+  throw new Error(`the API at ${base} did not become ready`);
+}

@@ -1,0 +1,45 @@
+// `npm run start:cluster`: the product on a full Temporal server instead of the dev server — the server's four
+// services in one process on the project's PostgreSQL (schemas created or upgraded at every start), the
+// standalone Temporal UI, FerretDB, two workers sharing the task queue and two APIs. Data in .data/cluster/.
+import path from 'node:path';
+import { loadConfig } from '../platform/config';
+import { log, runProduct } from './run';
+import { developmentSecret, DATA_DIR, localSettings } from './settings';
+import { startStack } from './stack';
+import { ensureTools } from './tools';
+
+async function main(): Promise<void> {
+  await ensureTools({ cluster: true });
+  const settings = localSettings();
+  const secret = process.env.AUTH_JWT_SECRET || developmentSecret();
+  const env = { ...process.env, AUTH_JWT_SECRET: secret, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
+  const port = loadConfig(env).port;
+  log('stack', `starting the full Temporal server on ${settings.temporalPort} with PostgreSQL on ${settings.postgresPort}, the Temporal UI on ${settings.uiPort}, FerretDB on ${settings.mongoPort} (data in .data/cluster)`);
+  await runProduct({
+    startServers: () =>
+      startStack({
+        dataDir: path.join(DATA_DIR, 'cluster'),
+        postgres: { port: settings.postgresPort, durable: true },
+        mongo: { port: settings.mongoPort },
+        temporal: { kind: 'cluster', port: settings.temporalPort, uiPort: settings.uiPort, persistent: true, namespace: settings.namespace },
+        log,
+      }),
+    mongodbUri: settings.mongodbUri,
+    env,
+    workers: 2,
+    apiPorts: [port, port + 1],
+    banner: [
+      `API          http://127.0.0.1:${port} and http://127.0.0.1:${port + 1} (two processes; OpenAPI: /openapi.json)`,
+      `Temporal UI  ${settings.uiUrl}   (standalone UI server)`,
+      `Temporal     ${settings.temporalAddress} (full server: frontend, history, matching, worker; config stack/cluster/temporal.yaml)`,
+      `MongoDB      ${settings.mongodbUri}   workers: 2 on task queue ${loadConfig(env).taskQueue}`,
+      `Token        npm run token -- --role requester --sub alice`,
+      'Stop         Ctrl-C',
+    ],
+  });
+}
+
+main().catch((err) => {
+  log('stack', `start failed: ${(err as Error).message}`);
+  process.exit(1);
+});
