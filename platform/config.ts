@@ -21,6 +21,19 @@ export interface Config {
   rateBurst: number;
   /** How long the API waits for a workflow to confirm a change before answering 503; UPDATE_TIMEOUT, default 20s. */
   updateTimeoutMs: number;
+  /** Worker tuning; unset values keep the Temporal SDK's defaults (README, "Running in production"). */
+  worker: WorkerTuning;
+}
+
+export interface WorkerTuning {
+  /** Tickets kept in memory between their tasks (WORKER_CACHED_WORKFLOWS); a miss replays the history. */
+  maxCachedWorkflows?: number;
+  /** Concurrent long polls for workflow tasks (WORKER_WORKFLOW_POLLERS). */
+  workflowTaskPollers?: number;
+  /** Concurrent long polls for activity tasks (WORKER_ACTIVITY_POLLERS). */
+  activityTaskPollers?: number;
+  /** Activities run at once (WORKER_ACTIVITY_SLOTS). */
+  maxConcurrentActivities?: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,7 +52,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: parsePositive(env.RATE_LIMIT, 50, 'RATE_LIMIT'),
     rateBurst: parsePositive(env.RATE_BURST, 100, 'RATE_BURST'),
     updateTimeoutMs: parseDuration(env.UPDATE_TIMEOUT || '20s', 'UPDATE_TIMEOUT'),
+    worker: {
+      maxCachedWorkflows: optionalPositive(env.WORKER_CACHED_WORKFLOWS, 'WORKER_CACHED_WORKFLOWS'),
+      workflowTaskPollers: optionalPositive(env.WORKER_WORKFLOW_POLLERS, 'WORKER_WORKFLOW_POLLERS'),
+      activityTaskPollers: optionalPositive(env.WORKER_ACTIVITY_POLLERS, 'WORKER_ACTIVITY_POLLERS'),
+      maxConcurrentActivities: optionalPositive(env.WORKER_ACTIVITY_SLOTS, 'WORKER_ACTIVITY_SLOTS'),
+    },
   };
+}
+
+function optionalPositive(value: string | undefined, name: string): number | undefined {
+  return value ? parsePositive(value, 0, name) : undefined;
 }
 
 function parsePositive(value: string | undefined, fallback: number, name: string): number {

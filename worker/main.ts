@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     deps: activityDeps(db, logger),
+    tuning: config.worker,
   });
   const relay = new OutboxRelay(new OutboxStore(db.models), senderFromEnv(process.env, logger), logger);
   relay.start();
