@@ -97,9 +97,9 @@ function goBinary(name: string, binary: string, pkg: string, version: string, co
   };
 }
 
-const temporalServer = goBinary(`Temporal server ${TEMPORAL_SERVER_VERSION} (full cluster)`, toolPaths.temporalServer, 'go.temporal.io/server/cmd/server', TEMPORAL_SERVER_VERSION, 'about 90 seconds', copyTemporalSchema);
-const sqlTool = goBinary(`Temporal SQL schema tool ${TEMPORAL_SERVER_VERSION}`, toolPaths.sqlTool, 'go.temporal.io/server/cmd/tools/sql', TEMPORAL_SERVER_VERSION, 'about 80 seconds');
-const uiServer = goBinary(`Temporal UI server ${TEMPORAL_UI_VERSION}`, toolPaths.uiServer, 'github.com/temporalio/ui-server/v2/cmd/server', TEMPORAL_UI_VERSION, 'about 15 seconds');
+const temporalServer = goBinary(`Temporal server ${TEMPORAL_SERVER_VERSION} (full cluster)`, toolPaths.temporalServer, 'go.temporal.io/server/cmd/server', TEMPORAL_SERVER_VERSION, 'about 3 minutes', copyTemporalSchema);
+const sqlTool = goBinary(`Temporal SQL schema tool ${TEMPORAL_SERVER_VERSION}`, toolPaths.sqlTool, 'go.temporal.io/server/cmd/tools/sql', TEMPORAL_SERVER_VERSION, 'about 2 minutes');
+const uiServer = goBinary(`Temporal UI server ${TEMPORAL_UI_VERSION}`, toolPaths.uiServer, 'github.com/temporalio/ui-server/v2/cmd/server', TEMPORAL_UI_VERSION, 'under a minute');
 
 /** The schema files ship in the server module; go already downloaded it for the build. */
 async function copyTemporalSchema(): Promise<void> {
