@@ -18,23 +18,34 @@ export function machine() {
   return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
 }
 
-export function report(figures: Figure[], title: string): { json: string; markdown: string } {
-  const rows = figures.map((f) => `| ${f.section} | ${f.name} | ${format(f.value)} ${f.unit} | ${f.note ?? ''} | ${f.context ?? ''} |`);
+/** One run of the sections on one set of servers. */
+export interface Column {
+  label: string;
+  figures: Figure[];
+}
+
+/** One row per figure; with two columns, their values side by side and the second ÷ the first. */
+export function report(columns: Column[], title: string): { json: string; markdown: string } {
   const m = machine();
-  const markdown = [
-    `# ${title}`,
-    '',
-    `${new Date().toISOString()} · ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`,
-    '',
-    '| section | figure | value | ratio / target | measured on |',
-    '|---|---|---|---|---|',
-    ...rows,
-    '',
-  ].join('\n');
+  const keys = [...new Map(columns.flatMap((c) => c.figures.map((f) => [`${f.section}/${f.name}`, f] as const))).values()];
+  const cell = (f: Figure | undefined) => (f ? `${format(f.value)} ${f.unit}` : '—');
+  const find = (c: Column, k: Figure) => c.figures.find((f) => f.section === k.section && f.name === k.name);
+  const [first, second] = columns;
+  const header = second
+    ? [`| section | figure | ${first!.label} | ${second.label} | ${second.label} ÷ ${first!.label} | ratio / target (${first!.label}) | ratio / target (${second.label}) | measured on |`, '|---|---|---|---|---|---|---|---|']
+    : ['| section | figure | value | ratio / target | measured on |', '|---|---|---|---|---|'];
+  const rows = keys.map((k) => {
+    const a = find(first!, k);
+    if (!second) return `| ${k.section} | ${k.name} | ${cell(a)} | ${a?.note ?? ''} | ${a?.context ?? ''} |`;
+    const b = find(second, k);
+    const ratio = a && b && a.value !== 0 ? `${(b.value / a.value).toFixed(2)}×` : '';
+    return `| ${k.section} | ${k.name} | ${cell(a)} | ${cell(b)} | ${ratio} | ${a?.note ?? ''} | ${b?.note ?? ''} | ${k.context ?? ''} |`;
+  });
+  const markdown = [`# ${title}`, '', `${new Date().toISOString()} · ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}`, '', ...header, ...rows, ''].join('\n');
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const json = JSON.stringify({ title, at: new Date().toISOString(), machine: m, figures }, null, 2);
+  const json = JSON.stringify({ title, at: new Date().toISOString(), machine: m, columns }, null, 2);
   writeFileSync(path.join(dir, `${stamp}.json`), json);
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);
   writeFileSync(path.join(dir, 'latest.md'), markdown);

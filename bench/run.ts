@@ -1,12 +1,13 @@
 // `npm run bench`: measures the product on real servers and prints one table (saved under bench/results/).
 // Sections: throughput, latency, sla, kpis, memory. `npm run bench -- latency kpis` runs only those.
-// Starts its own stack unless TEMPORAL_ADDRESS and MONGODB_URI name running servers.
+// Runs every section on the Temporal dev server, then on the full server (cluster), and prints the two columns
+// side by side with their ratio; `--dev` or `--cluster` runs one. TEMPORAL_ADDRESS and MONGODB_URI: use those.
 import { benchKpis } from './kpis';
 import { benchLatency } from './latency';
 import { startProduct, type Product } from './product';
-import { report, type Figure } from './report';
+import { report, type Column, type Figure } from './report';
 import { benchSlaLateness } from './sla-lateness';
-import { benchServers, type BenchServers } from './stack';
+import { benchServers, givenServers, SERVER_LABELS, type BenchServers, type ServerKind } from './stack';
 import { benchThroughput } from './throughput';
 
 type Section = (servers: BenchServers, product: Product) => Promise<Figure[]>;
@@ -19,29 +20,55 @@ const SECTIONS: Record<string, Section> = {
   memory: async (_s, p) => [{ section: 'memory', name: 'worker resident memory at the end', value: p.workerRssMiB(), unit: 'MiB', context: 'after all the sections above' }],
 };
 
+/** What is running now, so Ctrl-C stops it instead of leaving servers behind. */
+let running: { servers?: BenchServers; product?: Product } = {};
+
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a) => !a.startsWith('-'));
   const unknown = wanted.filter((w) => !SECTIONS[w]);
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
-  const servers = await benchServers();
-  const product = await startProduct(servers);
-  const figures: Figure[] = [];
-  try {
-    for (const [name, run] of Object.entries(SECTIONS)) {
-      if (wanted.length && !wanted.includes(name)) continue;
-      console.log(`[bench] ${name}…`);
-      const section = await run(servers, product);
-      for (const f of section) console.log(`[bench]   ${f.name}: ${f.value.toFixed(2)} ${f.unit} ${f.note ?? ''}`);
-      figures.push(...section);
+  const kinds: ServerKind[] = args.includes('--dev') ? ['dev'] : args.includes('--cluster') ? ['cluster'] : ['dev', 'cluster'];
+  const given = givenServers();
+
+  const columns: Column[] = [];
+  for (const kind of given ? [null] : kinds) {
+    console.log(`[bench] on the ${kind ? SERVER_LABELS[kind] : SERVER_LABELS.given}`);
+    const servers = given ?? (await benchServers(kind!));
+    running = { servers };
+    const product = (running.product = await startProduct(servers));
+    const figures: Figure[] = [];
+    try {
+      for (const [name, run] of Object.entries(SECTIONS)) {
+        if (wanted.length && !wanted.includes(name)) continue;
+        console.log(`[bench] ${servers.label}: ${name}…`);
+        const section = await run(servers, product);
+        for (const f of section) console.log(`[bench]   ${f.name}: ${f.value.toFixed(2)} ${f.unit} ${f.note ?? ''}`);
+        figures.push(...section);
+      }
+    } finally {
+      await product.stop();
+      await servers.stop();
+      running = {};
     }
-  } finally {
-    await product.stop();
-    await servers.stop();
+    columns.push({ label: servers.label, figures });
   }
-  console.log(report(figures, 'Support tickets benchmark').markdown);
+  console.log(report(columns, 'Support tickets benchmark').markdown);
 }
 
-main().catch((err) => {
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log(`[bench] ${signal}: stopping the servers`);
+    void (async () => {
+      await running.product?.stop().catch(() => undefined);
+      await running.servers?.stop().catch(() => undefined);
+      process.exit(130);
+    })();
+  });
+}
+
+main().catch(async (err) => {
   console.error(err);
+  await running.servers?.stop().catch(() => undefined);
   process.exit(1);
 });

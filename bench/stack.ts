@@ -1,43 +1,51 @@
 // The servers a benchmark runs against: the ones named by TEMPORAL_ADDRESS and MONGODB_URI, or a private
-// stack on free ports (like the tests), so a running `npm start` is never disturbed.
+// stack on free ports (like the tests) with either the Temporal dev server or the full server on PostgreSQL,
+// so a running `npm start` is never disturbed.
 import { mkdtempSync, chmodSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freeClusterPorts } from '../stack/cluster';
 import { freePort } from '../stack/processes';
 import { startStack } from '../stack/stack';
 import { ensureTools } from '../stack/tools';
 
+export type ServerKind = 'dev' | 'cluster';
+
+export const SERVER_LABELS: Record<ServerKind | 'given', string> = { dev: 'dev server', cluster: 'full server', given: 'given servers' };
+
 export interface BenchServers {
+  label: string;
   temporalAddress: string;
   mongoBase: string;
-  /** Whether this run started the servers itself. */
-  own: boolean;
   /** FerretDB's PostgreSQL database, when this run started it. */
   postgresUrl?: string;
   stop(): Promise<void>;
 }
 
-export async function benchServers(): Promise<BenchServers> {
-  if (process.env.TEMPORAL_ADDRESS && process.env.MONGODB_URI) {
-    const url = new URL(process.env.MONGODB_URI);
-    return { temporalAddress: process.env.TEMPORAL_ADDRESS, mongoBase: `${url.protocol}//${url.host}`, own: false, stop: async () => undefined };
-  }
-  await ensureTools();
+export function givenServers(): BenchServers | null {
+  if (!process.env.TEMPORAL_ADDRESS || !process.env.MONGODB_URI) return null;
+  const url = new URL(process.env.MONGODB_URI);
+  return { label: SERVER_LABELS.given, temporalAddress: process.env.TEMPORAL_ADDRESS, mongoBase: `${url.protocol}//${url.host}`, stop: async () => undefined };
+}
+
+export async function benchServers(kind: ServerKind): Promise<BenchServers> {
+  await ensureTools({ cluster: kind === 'cluster' });
   const dir = mkdtempSync(path.join(tmpdir(), 'support-bench-'));
   chmodSync(dir, 0o755);
   const log = createWriteStream(path.join(dir, 'servers.log'));
-  const [temporalPort, mongoPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [mongoPort, postgresPort] = await Promise.all([freePort(), freePort()]);
+  const clusterPorts = kind === 'cluster' ? await freeClusterPorts() : undefined;
   const stack = await startStack({
     dataDir: dir,
     postgres: { port: postgresPort, durable: false },
     mongo: { port: mongoPort },
-    temporal: { kind: 'dev', port: temporalPort, uiPort: null, persistent: false, namespace: 'default' },
+    temporal: { kind, port: clusterPorts?.frontend ?? (await freePort()), uiPort: null, persistent: false, namespace: 'default', clusterPorts },
     log: (source, line) => log.write(`[${source}] ${line}\n`),
   });
   return {
+    label: SERVER_LABELS[kind],
     temporalAddress: stack.temporalAddress!,
     mongoBase: `mongodb://127.0.0.1:${mongoPort}`,
-    own: true,
     postgresUrl: stack.postgresUrl,
     async stop() {
       await stack.stop();

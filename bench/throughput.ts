@@ -79,7 +79,7 @@ export async function benchThroughput(product: Product): Promise<Figure[]> {
   });
   await new Promise((r) => setTimeout(r, 2_000)); // statistics reach PostgreSQL's views within a second
   const writesAfter = await product.documentWrites();
-  const context = `${CONCURRENCY} concurrent, ${SECONDS} s, dev server`;
+  const context = `${CONCURRENCY} concurrent, ${SECONDS} s`;
   const ratio = (value: number, baseline: number, target: number) => `${(value / baseline).toFixed(2)}× (target ≥ ${target}×: ${value / baseline >= target ? 'met' : 'MISSED'})`;
   const figures: Figure[] = [
     { section: 'throughput', name: 'baseline (a): bare workflow, 3 no-op activities', value: a, unit: 'workflows/s', context },

@@ -31,7 +31,7 @@ import {
   submitCsat,
   type DeskSettings,
 } from '../../workflows/definitions';
-import { benchServers } from '../../bench/stack';
+import { benchServers, givenServers } from '../../bench/stack';
 import { toolPaths } from '../../stack/tools';
 import { vpnIntake } from '../helpers/fixtures';
 import { change, openTicket, people } from '../helpers/workflow';
@@ -91,7 +91,7 @@ const variants: Record<string, Variant> = {
 };
 
 async function main(): Promise<void> {
-  const servers = await benchServers();
+  const servers = givenServers() ?? (await benchServers('dev'));
   const db = await connectDatabase(`${servers.mongoBase}/record_histories`);
   const connection = await Connection.connect({ address: servers.temporalAddress });
   const client = new Client({ connection });
