@@ -37,9 +37,10 @@ export async function benchServers(kind: ServerKind): Promise<BenchServers> {
   const clusterPorts = kind === 'cluster' ? await freeClusterPorts() : undefined;
   const stack = await startStack({
     dataDir: dir,
-    postgres: { port: postgresPort, durable: false },
+    // As `npm start` and `npm run start:cluster` run them: durable PostgreSQL, the dev server on its database file.
+    postgres: { port: postgresPort, durable: true },
     mongo: { port: mongoPort },
-    temporal: { kind, port: clusterPorts?.frontend ?? (await freePort()), uiPort: null, persistent: false, namespace: 'default', clusterPorts },
+    temporal: { kind, port: clusterPorts?.frontend ?? (await freePort()), uiPort: null, persistent: true, namespace: 'default', clusterPorts },
     log: (source, line) => log.write(`[${source}] ${line}\n`),
   });
   return {
