@@ -9,7 +9,7 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('./workflows'),
     activities: baselineActivities,
   });
-  console.log('worker ready');
+  console.log(JSON.stringify({ msg: 'worker ready' })); // the line launchApp waits for
   await worker.run();
 }
 

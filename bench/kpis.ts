@@ -11,9 +11,9 @@ import { openTicket } from '../domain/intake';
 import { CHANNELS, PRIORITIES, type Ticket } from '../domain/ticket';
 import { loadConfig } from '../platform/config';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
-import { DeskConfigStore } from '../store/desk-config';
+import { demoAgents } from '../stack/demo-desk';
 import { KpiLedger } from '../store/kpis';
-import { demoAgents, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from '../stack/demo-desk';
+import { seedDemoDesk } from '../stack/seed';
 import type { BenchServers } from './stack';
 import { percentileOf, type Figure } from './report';
 
@@ -67,13 +67,7 @@ export async function benchKpis(servers: BenchServers, count = 10_000): Promise<
   const connection = await Connection.connect({ address: servers.temporalAddress });
   try {
     await syncIndexes(db);
-    const desk = new DeskConfigStore(db.models);
-    await desk.replaceGroups(demoGroups);
-    await desk.replaceAgents(demoAgents);
-    await desk.replaceRoutingRules(demoRoutingRules);
-    await desk.replaceTemplates(demoTemplates);
-    await desk.replaceCalendars(demoCalendars);
-    await desk.replaceSlaPolicies(demoSlaPolicies);
+    await seedDemoDesk(db);
     const now = Date.now();
     const tickets = syntheticTickets(count, now);
     for (let i = 0; i < tickets.length; i += 1000) {

@@ -10,13 +10,13 @@ export interface App {
   ready: Promise<void>;
 }
 
-/** One worker (no port) or API (on `port`) process, stopped with its parent. */
-export function launchApp(name: string, options: { env: NodeJS.ProcessEnv; port?: number; log(source: string, line: string): void }): App {
+/** One worker (no port) or API (on `port`) process, stopped with its parent; `script` runs another worker entry point. */
+export function launchApp(name: string, options: { env: NodeJS.ProcessEnv; port?: number; script?: string; log(source: string, line: string): void }): App {
   const api = options.port !== undefined;
   let polling: () => void = () => undefined;
   const up = new Promise<void>((resolve) => (polling = resolve));
   const env = { ...options.env, EXIT_WITH_PARENT: '1', ...(api ? { PORT: String(options.port) } : {}) };
-  const proc = launch(name, process.execPath, ['--import', 'tsx', path.join(ROOT, api ? 'api/main.ts' : 'worker/main.ts')], {
+  const proc = launch(name, process.execPath, ['--import', 'tsx', path.join(ROOT, options.script ?? (api ? 'api/main.ts' : 'worker/main.ts'))], {
     env,
     cwd: ROOT,
     onLine: (line) => {

@@ -1,12 +1,11 @@
 // The full Temporal server (frontend, history, matching and worker services) on the project's PostgreSQL, with
 // the standalone UI: what `npm run start:cluster` and `npm run test:cluster` run instead of the dev server.
 // Its configuration is one commented file, stack/cluster/temporal.yaml; the variables below fill it in.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
-import { delay, freePort, launch, waitForPort, type LineSink, type ManagedProcess } from './processes';
+import { delay, freePort, launch, runToEnd, waitForPort, type LineSink, type ManagedProcess } from './processes';
 import { registerSearchAttributes } from './register-search-attributes';
 import { POSTGRES_PASSWORD, POSTGRES_USER, type RunningPostgres } from './services';
 import { ROOT, toolPaths } from './tools';
@@ -62,24 +61,9 @@ export async function prepareTemporalDatabases(pg: RunningPostgres, postgresPort
     await client.connect();
     const found = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'`).finally(() => client.end());
     const tool = ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(postgresPort), '-u', POSTGRES_USER, '--pw', POSTGRES_PASSWORD, '--db', db.name];
-    if (found.rowCount === 0) await runTool([...tool, 'setup-schema', '-v', '0.0'], onLine);
-    await runTool([...tool, 'update-schema', '-d', path.join(toolPaths.temporalSchema, db.schema, 'versioned')], onLine);
+    if (found.rowCount === 0) await runToEnd(`temporal-sql-tool setup-schema (${db.name})`, toolPaths.sqlTool, [...tool, 'setup-schema', '-v', '0.0'], { onLine });
+    await runToEnd(`temporal-sql-tool update-schema (${db.name})`, toolPaths.sqlTool, [...tool, 'update-schema', '-d', path.join(toolPaths.temporalSchema, db.schema, 'versioned')], { onLine });
   }
-}
-
-function runTool(args: string[], onLine: LineSink): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(toolPaths.sqlTool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) return resolve();
-      onLine(output);
-      reject(new Error(`temporal-sql-tool ${args.slice(-3).join(' ')} failed (${code}): ${output.split('\n').slice(-3).join(' ')}`));
-    });
-  });
 }
 
 export function clusterEnv(ports: ClusterPorts, postgresPort: number, uiPort: number | null): NodeJS.ProcessEnv {

@@ -59,6 +59,22 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Runs a one-shot command to its end with its output kept: on failure the output goes to onLine and the error quotes its last lines. */
+export function runToEnd(label: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; onLine: LineSink }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env, uid: options.uid, gid: options.gid, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) return resolve();
+      options.onLine(output);
+      reject(new Error(`${label} failed with code ${code}: ${output.trim().split('\n').slice(-5).join(' ')}`));
+    });
+  });
+}
+
 /** Resolves once something accepts TCP connections on the port; rejects if the process exits first or time runs out. */
 export async function waitForPort(port: number, proc: ManagedProcess | null, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;

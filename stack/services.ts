@@ -1,12 +1,12 @@
 // The real servers of the local stack (SPEC §18): PostgreSQL, FerretDB on it, and the Temporal dev server.
 // `npm start` and the test setup both start them through here; only ports and folders differ.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { delay, launch, waitForPort, type LineSink, type ManagedProcess } from './processes';
+import { delay, launch, runToEnd, waitForPort, type LineSink, type ManagedProcess } from './processes';
 import { toolPaths } from './tools';
 
 export const POSTGRES_USER = 'postgres';
@@ -77,21 +77,10 @@ async function initdb(bin: string, dataDir: string, owner: { uid: number; gid: n
   writeFileSync(pwFile, `${POSTGRES_PASSWORD}\n`);
   chmodSync(pwFile, 0o644);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(path.join(bin, 'initdb'), [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${POSTGRES_USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--no-locale'], {
-        ...owner,
-        env: { ...process.env, LC_ALL: 'C' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        if (code === 0) return resolve();
-        onLine(output);
-        reject(new Error(`initdb failed with code ${code}: ${output.split('\n').slice(-5).join(' ')}`));
-      });
+    await runToEnd('initdb', path.join(bin, 'initdb'), [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${POSTGRES_USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--no-locale'], {
+      ...owner,
+      env: { ...process.env, LC_ALL: 'C' },
+      onLine,
     });
   } finally {
     rmSync(pwFile, { force: true });

@@ -11,9 +11,8 @@ import { apiDeps } from '../../api/deps-factory';
 import { mintToken, type TokenClaims } from '../../api/http/auth';
 import { loadConfig, type Config } from '../../platform/config';
 import { connectDatabase, syncIndexes, type Database } from '../../platform/mongo';
-import { DeskConfigStore } from '../../store/desk-config';
 import { TicketStore } from '../../store/tickets';
-import { demoAgents, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from '../../stack/demo-desk';
+import { seedDemoDesk } from '../../stack/seed';
 import { activityDeps } from '../../worker/deps';
 import { createTicketWorker } from '../../worker/worker';
 
@@ -40,15 +39,7 @@ export function testServers() {
   };
 }
 
-export async function seedDemoDesk(db: Database): Promise<void> {
-  const desk = new DeskConfigStore(db.models);
-  await desk.replaceGroups(demoGroups);
-  await desk.replaceAgents(demoAgents);
-  await desk.replaceRoutingRules(demoRoutingRules);
-  await desk.replaceTemplates(demoTemplates);
-  await desk.replaceCalendars(demoCalendars);
-  await desk.replaceSlaPolicies(demoSlaPolicies);
-}
+export { seedDemoDesk };
 
 const uniqueName = (label: string) => `${label.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
 

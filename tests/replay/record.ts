@@ -13,7 +13,8 @@ import { ticketWorkflowId, type TicketIntake } from '../../domain/ticket';
 import { connectDatabase, syncIndexes } from '../../platform/mongo';
 import { DeskConfigStore } from '../../store/desk-config';
 import { KnowledgeStore } from '../../store/knowledge';
-import { demoAgents, demoArticles, demoCalendars, demoGroups, demoRoutingRules, demoSlaPolicies, demoTemplates } from '../../stack/demo-desk';
+import { demoArticles, demoRoutingRules, demoSlaPolicies } from '../../stack/demo-desk';
+import { seedDemoDesk } from '../../stack/seed';
 import { activityDeps } from '../../worker/deps';
 import {
   acceptSuggestion,
@@ -99,12 +100,10 @@ async function main(): Promise<void> {
   try {
     await db.connection.dropDatabase();
     await syncIndexes(db);
+    // The demo desk plus a seconds-long "fastlane" policy, so SLA breaches happen while recording.
+    await seedDemoDesk(db);
     const desk = new DeskConfigStore(db.models);
-    await desk.replaceGroups(demoGroups);
-    await desk.replaceAgents(demoAgents);
     await desk.replaceRoutingRules([{ id: 'fastlane', name: 'Fast lane', match: { productLines: ['fastlane'] }, target: 'network-l1', skills: [] }, ...demoRoutingRules]);
-    await desk.replaceTemplates(demoTemplates);
-    await desk.replaceCalendars(demoCalendars);
     const fast = suggestedPolicy('fastlane', 'Seconds-long policy', 'fastlane', 'paris-office');
     fast.targets.P1 = { responseMs: 1_000, resolutionMs: 2_000, calendarId: null };
     fast.progressCadenceMs = { P1: 1_500 };
