@@ -19,6 +19,21 @@ export interface TicketChange {
   backlogChanged?: boolean;
 }
 
+/** A change the store failed: what it may have written, and the ticket as it stands again (its version kept). */
+export interface DiscardedChange {
+  ticket: Ticket;
+  /** False for a failed intake: no ticket document or KPI fact is put back, there was none before. */
+  recorded: boolean;
+  /** The timeline sequence numbers the change took: after `afterSeq`, up to `lastSeq`. */
+  afterSeq: number;
+  lastSeq: number;
+  notifications: string[];
+  /** Agents the change released: they hold the ticket again. */
+  rehold: string[];
+  /** Agents the change (or its dispatch) gave the ticket to: they no longer do. */
+  unclaim: string[];
+}
+
 export class TicketStore {
   private readonly kpis: KpiLedger;
 
@@ -55,6 +70,24 @@ export class TicketStore {
       // This version or a newer one is already stored: the upsert collides with it on _id.
       if (!isDuplicateKey(err)) throw err;
     }
+  }
+
+  /** Takes back what a failed change may have written (idempotent). The ticket goes back at the failed version,
+   *  so a late write of that change no longer lands. */
+  async discard({ ticket, recorded, afterSeq, lastSeq, notifications, rehold, unclaim }: DiscardedChange): Promise<void> {
+    const writes: Promise<unknown>[] = [];
+    if (lastSeq > afterSeq) writes.push(this.models.Timeline.collection.deleteMany({ ticketId: ticket.id, seq: { $gt: afterSeq, $lte: lastSeq } }));
+    // A notification the relay already claimed may be on its way: only those still waiting are taken back.
+    if (notifications.length) writes.push(this.models.Outbox.collection.deleteMany({ ticketId: ticket.id, status: 'pending', _id: { $in: notifications as never[] } }));
+    const agents = this.models.AgentLoad.collection;
+    for (const agent of unclaim) writes.push(agents.updateOne({ _id: agent as never }, { $pull: { open: ticket.id as never }, $inc: { version: 1 } }));
+    for (const agent of rehold) writes.push(agents.updateOne({ _id: agent as never }, { $addToSet: { open: ticket.id as never }, $inc: { version: 1 } }));
+    if (recorded) {
+      const { id, ...fields } = ticket;
+      writes.push(this.models.Ticket.collection.updateOne({ _id: id as never, version: { $lte: ticket.version } }, { $set: fields }));
+      writes.push(this.kpis.record(ticket, true));
+    }
+    await Promise.all(writes);
   }
 
   async findById(id: string): Promise<Ticket | null> {
@@ -97,6 +130,8 @@ export function visibleTo(who: Principal): Record<string, unknown> {
       return { $or: [{ 'requester.id': who.sub }, ...(who.email ? [{ 'requester.email': who.email.toLowerCase() }] : [])] };
     case 'agent':
       return { $or: [{ 'assignment.group': { $in: who.groups } }, { 'assignment.agent': who.sub }, { collaborators: who.sub }] };
+    case 'gateway':
+      return { _id: { $in: [] } };
   }
 }
 

@@ -1,10 +1,10 @@
 // How a ticket changes: the plumbing every step of the process uses. One change = one idempotent write of the
 // ticket, its timeline events, its notifications and the agents' load, then the Temporal UI's view of it.
 import type { UpdateDefinition } from '@temporalio/common';
-import { condition, proxyLocalActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, log, proxyLocalActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
 import { businessDayMs, needsReview, workingCalendar } from '../domain/closure';
-import { illegal } from '../domain/errors';
+import { illegal, Refusal } from '../domain/errors';
 import { canApply, isOpen, nextStatus } from '../domain/lifecycle';
 import { assigneeOf, message, requesterOf, type NewNotification, type Recipient } from '../domain/notifications';
 import { addBusinessTime } from '../domain/sla/calendar';
@@ -15,13 +15,25 @@ import type { DispatchOutcome, DispatchRequest } from '../store/dispatcher';
 import type { ChangeResult, Command } from './definitions';
 import { searchAttributesOf } from './search-attributes';
 import type { TicketState } from './state';
-import { asFailure, describe, Lock, nowIso, nowMs, summarize } from './support';
+import { asFailure, describe, Lock, nowIso, nowMs, restore, snapshot, storeFailure, summarize } from './support';
 import { nextTimer, refreshSlaView, type Timer } from './timers';
 
 // MongoDB reads and writes are short, so they run as local activities: no extra workflow task per write.
+// Their retries are bounded, and shaped by the error (activities/index.ts): a write the store refuses for good
+// fails at once (StoreRefused), an unexplained error after 5 attempts, and a store that cannot be reached (down,
+// restarting) is waited for: 5 s an attempt (the driver's server selection timeout), backing off to 5 s, 60
+// attempts, about ten minutes. Waiting rather than failing keeps an outage from costing anything: the API answers
+// 503 meanwhile, and the caller's retry (same Idempotency-Key, same update id) attaches to this very change.
 export const store = proxyLocalActivities<TicketActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 60 },
+});
+
+// Removing what a failed change left is best effort: a few quick tries, then the workflow moves on.
+const cleanup = proxyLocalActivities<TicketActivities>({
+  startToCloseTimeout: '2 seconds',
+  scheduleToCloseTimeout: '4 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 second', maximumAttempts: 3 },
 });
 
 interface LoadChange {
@@ -36,8 +48,18 @@ export interface Change {
   load: LoadChange;
 }
 
+/** What the change under way may have written to MongoDB, to take back if it fails. */
+interface Written {
+  /** Agents dispatch claimed for the ticket: their load counts it already. */
+  claimed: string[];
+  /** Set once the change went to the store. */
+  sent?: { afterSeq: number; notifications: string[]; load: LoadChange };
+}
+
 export class TicketSteps {
   readonly lock = new Lock();
+  /** Set while a change runs (always under the lock). */
+  private written: Written | null = null;
 
   constructor(readonly state: TicketState) {}
 
@@ -70,6 +92,7 @@ export class TicketSteps {
     if (from.agent !== outcome.agent) {
       if (from.agent) (change.load.release ??= []).push(from.agent);
       if (outcome.agent && !outcome.claimed) (change.load.claim ??= []).push(outcome.agent);
+      if (outcome.agent && outcome.claimed) this.written?.claimed.push(outcome.agent);
     }
   }
 
@@ -126,7 +149,9 @@ export class TicketSteps {
       (cmd) =>
         this.lock.run(async () => {
           try {
-            return await apply(cmd);
+            // Only after a failed intake (its opener was refused) could a change find the ticket unrecorded.
+            if (!this.state.recorded) throw new Refusal('NotFound', 'the ticket was never recorded');
+            return await this.attempt(() => apply(cmd));
           } catch (err) {
             throw asFailure(err);
           }
@@ -143,15 +168,57 @@ export class TicketSteps {
     );
   }
 
-  /** Waits until something changes the ticket or the next timer is due; true when it was a change. */
-  async changeOrTimer(timer: Timer | null): Promise<boolean> {
+  /** Runs one change; if the store fails it, the state goes back (but for version and seq, which only go up, so
+   *  the next change never reuses a key of its leftovers), its leftovers are removed, and the failure is thrown. */
+  async attempt<T>(work: () => Promise<T>): Promise<T> {
+    const before = snapshot(this.state);
+    const written: Written = (this.written = { claimed: [] });
+    try {
+      return await work();
+    } catch (err) {
+      const failure = storeFailure(err);
+      if (!failure) throw err;
+      await this.rollBack(before, written);
+      throw failure;
+    } finally {
+      this.written = null;
+    }
+  }
+
+  private async rollBack(before: TicketState, { claimed, sent }: Written): Promise<void> {
+    const { seq } = this.state;
+    const { version } = this.ticket;
+    restore(this.state, before);
+    this.state.seq = seq;
+    this.ticket.version = version;
+    if (!sent && claimed.length === 0) return;
+    const release = sent?.load.release ?? [];
+    const discarded = {
+      ticket: this.ticket,
+      recorded: this.state.recorded,
+      afterSeq: sent?.afterSeq ?? seq,
+      lastSeq: seq,
+      notifications: sent?.notifications ?? [],
+      rehold: release,
+      unclaim: [...(sent?.load.claim ?? []), ...claimed].filter((agent) => !release.includes(agent)),
+    };
+    try {
+      await cleanup.discardChange.executeWithOptions({ summary: 'discard a change the store failed' }, [discarded]);
+    } catch (err) {
+      // The next change does not depend on it: its sequence numbers and version are new.
+      log.warn('could not remove what a failed change left in MongoDB', { ticketId: this.ticket.id, afterSeq: discarded.afterSeq, lastSeq: seq, error: String(err) });
+    }
+  }
+
+  /** Waits until something changes the ticket or the next timer is due (not before `notBefore`); true when it was a change. */
+  async changeOrTimer(timer: Timer | null, notBefore = 0): Promise<boolean> {
     const version = this.ticket.version;
     const changed = () => this.ticket.version !== version;
     if (!timer) {
       await condition(changed);
       return true;
     }
-    const wait = timer.at - nowMs();
+    const wait = Math.max(timer.at, notBefore) - nowMs();
     if (wait <= 0) return false;
     return condition(changed, wait, { summary: timer.summary });
   }
@@ -172,6 +239,7 @@ export class TicketSteps {
     const notifications = notes.map((n) => ({ ...n, id: `${ticket.id}:${ticket.version}:${n.kind}:${recipientKey(n.to)}`, ticketId: ticket.id, at }));
     const backlogKey = [isOpen(ticket.status), ticket.priority, ticket.productLine, ticket.channel, ticket.assignment.group, ticket.assignment.agent].join('|');
     const backlogChanged = backlogKey !== this.state.backlogKey;
+    if (this.written) this.written.sent = { afterSeq: this.state.seq - stamped.length, notifications: notifications.map((n) => n.id), load };
     await store.recordChange.executeWithOptions({ summary: `record: ${summarize(events)}` }, [{ ticket, events: stamped, notifications, load, backlogChanged }]);
     this.state.backlogKey = backlogKey;
     upsertSearchAttributes(searchAttributesOf(ticket));

@@ -1,6 +1,7 @@
 // Small workflow-side helpers: the workflow clock, one change at a time, refusals as typed failures.
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { Refusal } from '../domain/errors';
+import type { STORE_REFUSED as REFUSED, STORE_UNAVAILABLE as UNAVAILABLE } from '../store/failures';
 import type { Ticket } from '../domain/ticket';
 import type { NewTimelineEvent } from '../domain/timeline';
 import type { Timer } from './timers';
@@ -24,6 +25,38 @@ export class Lock {
 export function asFailure(err: unknown): unknown {
   if (err instanceof Refusal) return ApplicationFailure.create({ type: err.kind, message: err.message, nonRetryable: true });
   return err;
+}
+
+// The store's failure types (the compiler keeps these in step with store/failures.ts).
+export const STORE_REFUSED: typeof REFUSED = 'StoreRefused';
+export const STORE_UNAVAILABLE: typeof UNAVAILABLE = 'StoreUnavailable';
+
+/**
+ * A store activity that failed (after its bounded retries, or at once for a write the store refuses for good)
+ * becomes the failure the API maps to 422 or 503; null for anything else.
+ */
+export function storeFailure(err: unknown): ApplicationFailure | null {
+  // A local activity's failure arrives as the activity's own error (or a timeout), not wrapped in ActivityFailure.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type === STORE_REFUSED) {
+    return ApplicationFailure.create({ type: STORE_REFUSED, message: `the change cannot be stored: ${cause.message}; nothing was applied`, nonRetryable: true, cause: err as ApplicationFailure });
+  }
+  if (err instanceof ActivityFailure || cause instanceof ApplicationFailure || cause instanceof TimeoutFailure) {
+    return ApplicationFailure.create({ type: STORE_UNAVAILABLE, message: 'the change could not be stored; nothing was applied; retry', nonRetryable: true, cause: err as Error });
+  }
+  return null;
+}
+
+export const isStoreFailure = (err: unknown): err is ApplicationFailure =>
+  err instanceof ApplicationFailure && (err.type === STORE_REFUSED || err.type === STORE_UNAVAILABLE);
+
+/** A deep copy of plain workflow state (it is JSON by construction: continue-as-new carries it as JSON). */
+export const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** Puts `target` back to `saved` in place, so whoever holds `target` sees the restored state. */
+export function restore<T extends object>(target: T, saved: T): void {
+  for (const key of Object.keys(target)) delete (target as Record<string, unknown>)[key];
+  Object.assign(target, saved);
 }
 
 /** The workflow's current details in the Temporal UI: where the ticket stands and what happens next. */

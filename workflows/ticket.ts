@@ -2,7 +2,7 @@
 // `run` tells the story; each message handler below is one step of the process. The rules they apply
 // (lifecycle, priority, routing, SLA clocks, notifications) are pure modules in domain/; how a change is
 // recorded is in process.ts, what timers do in timer-steps.ts.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { openReview, openSurvey } from '../domain/closure';
 import { Refusal, ruleViolation } from '../domain/errors';
 import { openTicket } from '../domain/intake';
@@ -45,8 +45,8 @@ import {
 } from './definitions';
 import { store, TicketSteps } from './process';
 import type { TicketState } from './state';
-import { asFailure, nowIso, nowMs } from './support';
-import { fireTimer } from './timer-steps';
+import { asFailure, isStoreFailure, nowIso, nowMs, STORE_REFUSED } from './support';
+import { TimerRetry } from './timer-steps';
 import { humanDuration, nextTimer, refreshSlaView } from './timers';
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket> {
@@ -76,12 +76,20 @@ function newState(input: Extract<TicketWorkflowInput, { intake: unknown }>): Tic
 }
 
 class TicketProcess extends TicketSteps {
+  private readonly timers = new TimerRetry();
+  /** Set when the store refused the intake for good: the opener is told, and the workflow ends. */
+  private refused: ApplicationFailure | null = null;
+
   /** The life of the ticket: intake, then wait for people (updates) and timers until it closes. */
   async run(): Promise<Ticket> {
-    if (!this.state.recorded) await this.lock.run(() => this.intake());
+    if (!this.state.recorded) await this.lock.run(() => this.intakeUntilStored());
+    if (this.refused) {
+      await condition(allHandlersFinished);
+      throw this.refused;
+    }
     while (this.owesSomething()) {
       const timer = nextTimer(this.state);
-      if (!(await this.changeOrTimer(timer)) && timer) await this.lock.run(() => fireTimer(this, timer));
+      if (!(await this.changeOrTimer(timer, this.timers.notBefore)) && timer) await this.lock.run(() => this.timers.fire(this, timer));
       if (workflowInfo().continueAsNewSuggested) {
         await condition(allHandlersFinished);
         await continueAsNew<typeof ticketWorkflow>({ resume: this.state });
@@ -95,7 +103,8 @@ class TicketProcess extends TicketSteps {
     setHandler(
       ticketOpened,
       async (request) => {
-        await condition(() => this.state.recorded);
+        await condition(() => this.state.recorded || this.refused !== null);
+        if (this.refused) throw this.refused;
         return { ticket: this.ticket, created: request.requestId === this.state.request.requestId };
       },
       {
@@ -129,6 +138,25 @@ class TicketProcess extends TicketSteps {
   }
 
   // ── Intake, SLA and dispatch (SPEC §4–§7) ───────────────────────────────────────────────────────
+
+  /** Nothing can happen to an unrecorded ticket, so intake keeps the lock and retries (1 s, 2 s, … 1 min) while the
+   *  store is unavailable (a retried opener finds this workflow); one the store refuses for good ends it. */
+  private async intakeUntilStored(): Promise<void> {
+    for (let round = 0; ; round++) {
+      try {
+        return await this.attempt(() => this.intake());
+      } catch (err) {
+        if (!isStoreFailure(err)) throw err;
+        if (err.type === STORE_REFUSED) {
+          this.refused = err;
+          return;
+        }
+        const delayMs = Math.min(60_000, 1_000 * 2 ** round);
+        log.warn('the new ticket could not be stored; trying again', { ticketId: this.ticket.id, retryInMs: delayMs, error: err.message });
+        await sleep(delayMs);
+      }
+    }
+  }
 
   private async intake(): Promise<void> {
     const [outcome, sla, suggestions] = await Promise.all([

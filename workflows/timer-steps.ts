@@ -4,9 +4,33 @@ import { nextStatus } from '../domain/lifecycle';
 import { message, requesterOf } from '../domain/notifications';
 import type { Tier } from '../domain/ticket';
 import { SYSTEM } from '../domain/timeline';
+import { log } from '@temporalio/workflow';
 import type { TicketSteps } from './process';
-import { nowMs } from './support';
+import { isStoreFailure, nowMs } from './support';
 import { humanDuration, nextTimer, type Timer } from './timers';
+
+const FIRST_RETRY_MS = 10_000;
+const LAST_RETRY_MS = 15 * 60_000;
+
+/** A timer step the store fails is rolled back (so it stays due) and tried again after 10 s, doubling up to
+ *  15 min: a failing write neither fails the workflow nor spins, and changes go through meanwhile. */
+export class TimerRetry {
+  /** Epoch ms before which no timer fires again; 0 when the last timer step went through. */
+  notBefore = 0;
+  private delayMs = 0;
+
+  async fire(steps: TicketSteps, timer: Timer): Promise<void> {
+    try {
+      await steps.attempt(() => fireTimer(steps, timer));
+      this.notBefore = this.delayMs = 0;
+    } catch (err) {
+      if (!isStoreFailure(err)) throw err;
+      this.delayMs = Math.min(LAST_RETRY_MS, this.delayMs * 2 || FIRST_RETRY_MS);
+      this.notBefore = nowMs() + this.delayMs;
+      log.warn('a timer step could not be stored; it will be tried again', { ticketId: steps.ticket.id, timer: timer.kind, retryInMs: this.delayMs, failure: err.type, error: err.message });
+    }
+  }
+}
 
 export async function fireTimer(steps: TicketSteps, timer: Timer): Promise<void> {
   // The state may have moved on while this waited for the lock.

@@ -23,6 +23,10 @@ const REFUSALS: Record<string, number> = {
   IdempotencyKeyReused: 422,
   RuleViolation: 422,
   NotFound: 404,
+  // The store refused the change for good (e.g. text it cannot hold), or kept failing until its retries ran
+  // out; either way nothing of the change was applied and the ticket takes the next one.
+  StoreRefused: 422,
+  StoreUnavailable: 503,
 };
 
 export class TicketDesk {
@@ -59,6 +63,8 @@ export class TicketDesk {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         const ticket = await this.tickets.findById(intake.id);
         if (ticket) return { ticket, created: false };
+        // The workflow ended without storing its ticket: the store refused the intake (StoreRefused).
+        throw unprocessable('this request was refused before and nothing was stored; send it again with another Idempotency-Key');
       }
       throw refusalToProblem(err);
     }
@@ -71,18 +77,38 @@ export class TicketDesk {
   async change<A extends [unknown, ...unknown[]]>(ticketId: string, update: UpdateDefinition<ChangeResult, A>, args: A, requestKey?: string): Promise<ChangeResult> {
     const handle = this.client.workflow.getHandle(ticketWorkflowId(ticketId));
     try {
-      return await this.timed(() => handle.executeUpdate(update, { args, ...(requestKey ? { updateId: `${update.name}:${requestKey}` } : {}) }));
+      return await this.timed(async () => {
+        if (!requestKey) return handle.executeUpdate(update, { args });
+        // Temporal answers a repeated update id with its first outcome, so a StoreUnavailable (nothing applied, retry)
+        // would come back for ever: a key names ids …, …#2, …#3, and a repeat looks past such outcomes to the next.
+        for (let link = 1; ; link++) {
+          const updateId = `${update.name}:${requestKey}${link > 1 ? `#${link}` : ''}`;
+          try {
+            return await handle.getUpdateHandle<ChangeResult>(updateId).result();
+          } catch (err) {
+            if (link < MAX_RETRIES_PER_KEY && failureType(err) === 'StoreUnavailable') continue;
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+            return await handle.executeUpdate(update, { args, updateId });
+          }
+        }
+      });
     } catch (err) {
       throw refusalToProblem(err);
     }
   }
 }
 
+const MAX_RETRIES_PER_KEY = 50;
+
+const failureType = (err: unknown) => (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined);
+
 export function refusalToProblem(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const status = err.cause.type ? REFUSALS[err.cause.type] : undefined;
     if (status === 409) return conflict(err.cause.message);
     if (status === 422) return unprocessable(err.cause.message);
+    // The store just spent up to ~10 s failing: a few seconds' pause gives it a chance to come back.
+    if (status === 503) return new HttpProblem(503, err.cause.message, undefined, { 'Retry-After': '5' });
     if (status) return new HttpProblem(status, err.cause.message);
   }
   // The workflow has finished: the ticket is closed or cancelled and takes no more changes.
