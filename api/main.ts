@@ -1,7 +1,7 @@
 // Entry point: `npm run api` serves the HTTP API against servers already running.
 import type { Server } from 'node:http';
 import { loadConfig } from '../platform/config';
-import { exitWithParent } from '../platform/lifecycle';
+import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase } from '../platform/mongo';
 import { connectTemporal } from '../platform/temporal';
@@ -16,7 +16,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   exitWithParent();
-  const [db, temporal] = await Promise.all([connectDatabase(config.mongodbUri), connectTemporal(config)]);
+  const [db, temporal] = await Promise.all([
+    whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger),
+    whenAvailable('Temporal', () => connectTemporal(config), logger),
+  ]);
   const app = createApp(apiDeps(config, logger, temporal, db));
   const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'api ready'));
 

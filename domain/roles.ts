@@ -1,7 +1,8 @@
 // Who may do what (SPEC §14). The API authenticates; these rules decide per object.
 import type { Ticket } from './ticket';
 
-export const ROLES = ['requester', 'agent', 'supervisor', 'admin'] as const;
+// `gateway` is the mail gateway's service identity: it delivers inbound email and reads nothing.
+export const ROLES = ['requester', 'agent', 'supervisor', 'admin', 'gateway'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
@@ -18,10 +19,20 @@ export function isRequesterOf(who: Principal, ticket: Pick<Ticket, 'requester'>)
   return !!who.email && !!ticket.requester.email && who.email.toLowerCase() === ticket.requester.email.toLowerCase();
 }
 
-/** Staff roles work on tickets; requesters only ask. */
-export const isStaff = (who: Pick<Principal, 'role'>) => who.role !== 'requester';
+/** Staff work on tickets and see internal records; requesters only ask, and the mail gateway only delivers mail. */
+export function isStaff(who: Pick<Principal, 'role'>): boolean {
+  switch (who.role) {
+    case 'agent':
+    case 'supervisor':
+    case 'admin':
+      return true;
+    case 'requester':
+    case 'gateway':
+      return false;
+  }
+}
 
-/** Requesters see their own tickets, agents their groups' tickets and those they work on, supervisors and admins all. */
+/** Requesters see their own tickets, agents their groups' tickets and those they work on, supervisors and admins all, the mail gateway none. */
 export function canViewTicket(who: Principal, ticket: Pick<Ticket, 'requester' | 'assignment' | 'collaborators'>): boolean {
   switch (who.role) {
     case 'supervisor':
@@ -35,5 +46,7 @@ export function canViewTicket(who: Principal, ticket: Pick<Ticket, 'requester' |
         (ticket.assignment.group !== null && who.groups.includes(ticket.assignment.group)) ||
         ticket.collaborators.includes(who.sub)
       );
+    case 'gateway':
+      return false;
   }
 }

@@ -1,4 +1,5 @@
 // `npm run token -- --role agent --sub a1 [--groups network,l2] [--name "Ann"] [--email a@x] [--expires 12h]`
+// The mail gateway's token: `npm run token -- --role gateway --sub mail-gateway` (it may only post to /channels/email).
 import { parseArgs } from 'node:util';
 import { mintToken } from '../api/http/auth';
 import { ROLES, type Role } from '../domain/roles';
@@ -16,7 +17,10 @@ const { values } = parseArgs({
 });
 
 const fail = (message: string): never => {
-  console.error(`token: ${message}\nusage: npm run token -- --role ${ROLES.join('|')} --sub <user id> [--groups g1,g2] [--name N] [--email E] [--expires 12h]`);
+  console.error(
+    `token: ${message}\nusage: npm run token -- --role ${ROLES.join('|')} --sub <user id> [--groups g1,g2] [--name N] [--email E] [--expires 12h]\n` +
+      '       npm run token -- --role gateway --sub mail-gateway   (the mail gateway: POST /channels/email only)',
+  );
   process.exit(2);
 };
 

@@ -1,9 +1,11 @@
 // The knowledge base in MongoDB (SPEC §11). Publishing or rejecting bumps the 'knowledge' version, so every
 // process's index of published articles rebuilds; drafts are not in it, so capturing one bumps nothing.
 import type { Article } from '../domain/knowledge';
+import type { Notification } from '../domain/notifications';
 import { insertOnce } from './insert-once';
 import { Versioned } from './versions';
 import type { ArticleDocument, Models } from './models';
+import { queued } from './tickets';
 
 export class KnowledgeStore {
   constructor(private readonly models: Models) {}
@@ -30,16 +32,24 @@ export class KnowledgeStore {
     return result.matchedCount > 0;
   }
 
-  /** Moves a draft to published or rejected; false when there is no such draft. */
-  async review(id: string, decision: { status: 'published' | 'rejected'; reviewer: string; reason?: string; at: string }): Promise<boolean> {
+  /**
+   * A reviewer's decision on a draft, as one idempotent step: the article moves from draft to the decided status,
+   * the published articles' version moves, and the author's notification (keyed by article and decision) is queued.
+   * Repeating the same decision, as a retry after a half-done one does, completes what is missing. Answers the
+   * article as it now stands, so a status other than the decision means it was decided otherwise; null when unknown.
+   */
+  async review(id: string, decision: { status: 'published' | 'rejected'; reviewer: string; reason?: string; at: string }, notice: (article: Article) => Notification): Promise<Article | null> {
     const set =
       decision.status === 'published'
         ? { status: 'published', reviewer: decision.reviewer, publishedAt: decision.at, updatedAt: decision.at }
         : { status: 'rejected', reviewer: decision.reviewer, rejectReason: decision.reason ?? null, updatedAt: decision.at };
-    const result = await this.models.Article.updateOne({ _id: id, status: 'draft' }, { $set: set });
-    if (result.modifiedCount === 0) return false;
+    await this.models.Article.updateOne({ _id: id, status: 'draft' }, { $set: set });
+    const article = await this.get(id);
+    if (article?.status !== decision.status) return article;
+    // Whether an earlier attempt got this far is unknown: another bump only makes the caches reload once more.
     await this.bump();
-    return true;
+    await insertOnce(this.models.Outbox.collection, [queued(notice(article))]);
+    return article;
   }
 
   /** Adds or replaces articles as given (demo data, imports). */

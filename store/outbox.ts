@@ -1,18 +1,10 @@
 // The notification outbox (SPEC §9): changes queue messages with the ticket; a relay claims and sends them.
 // Claims are leases, so a relay that dies mid-send leaves the message to be picked up again.
 import { randomUUID } from 'node:crypto';
-import type { Notification } from '../domain/notifications';
-import { insertOnce } from './insert-once';
 import type { Models, OutboxDocument } from './models';
-import { queued } from './tickets';
 
 export class OutboxStore {
   constructor(private readonly models: Models) {}
-
-  /** Queues a notification that belongs to no ticket change (e.g. a knowledge review); its id makes it idempotent. */
-  async enqueue(notification: Notification): Promise<void> {
-    await insertOnce(this.models.Outbox.collection, [queued(notification)]);
-  }
 
   /**
    * Claims every message that is due (and, when asked, those whose sender's lease ran out) for one relay, in

@@ -11,8 +11,8 @@ import { defineRoute } from '../http/routes';
 import { anyText, attachment, text } from '../http/text';
 import { ticketIdForKey } from '../tickets/ids';
 import { applyTemplate, templateFor } from '../tickets/intake';
-import { ticketResource } from '../tickets/schemas';
-import { presenter } from '../tickets/view';
+import { requesterTicketResource } from '../tickets/schemas';
+import { requesterTicket } from '../tickets/view';
 
 const REFERENCE = /\[#([0-9A-Z]{10})\]/;
 
@@ -28,11 +28,10 @@ const emailBody = z.strictObject({
 });
 type EmailBody = z.infer<typeof emailBody>;
 
-const emailResult = z.object({ outcome: z.enum(['ticket_created', 'ticket_existed', 'comment_added']), ticket: ticketResource });
+// The gateway is no member of the desk: it gets the ticket as a requester sees it.
+const emailResult = z.object({ outcome: z.enum(['ticket_created', 'ticket_existed', 'comment_added']), ticket: requesterTicketResource });
 
-export function emailRoutes({ desk, tickets, deskConfig, config, db }: ApiDeps) {
-  const present = presenter(config);
-
+export function emailRoutes({ desk, tickets, deskConfig, db }: ApiDeps) {
   /** The requester writes publicly, an agent's email is a public reply; anyone else's mail stays internal. */
   async function authorOf(ticket: Ticket, sender: { email: string; name?: string }): Promise<{ actor: Actor; visibility: 'public' | 'internal' }> {
     if (ticket.requester.email && ticket.requester.email.toLowerCase() === sender.email) {
@@ -49,7 +48,8 @@ export function emailRoutes({ desk, tickets, deskConfig, config, db }: ApiDeps) 
       path: '/channels/email',
       summary: 'A parsed inbound email from the mail gateway: a new ticket, or a comment on the one its subject references',
       tags: ['channels'],
-      roles: ['agent', 'admin'],
+      // Only the mail gateway's own role: an agent's token must not post into any ticket as anyone (SPEC §16).
+      roles: ['gateway'],
       body: emailBody,
       responses: {
         201: { description: 'A ticket was opened from the email', schema: emailResult },
@@ -70,7 +70,7 @@ export function emailRoutes({ desk, tickets, deskConfig, config, db }: ApiDeps) 
             [{ actor, body: text || '(empty email)', visibility, source: { channel: 'email', messageId: body.messageId } }],
             `email:${body.messageId}`,
           );
-          return { status: 200, body: { outcome: 'comment_added', ticket: present(result.ticket) } };
+          return { status: 200, body: { outcome: 'comment_added', ticket: requesterTicket(result.ticket) } };
         }
         const title = body.subject.replace(/^\s*((re|fwd?|aw|wg)\s*:\s*)+/i, '').trim() || '(no subject)';
         const { intake, problems } = applyTemplate(
@@ -89,7 +89,7 @@ export function emailRoutes({ desk, tickets, deskConfig, config, db }: ApiDeps) 
         );
         // A mail cannot be bounced back for missing facts: the ticket opens and the acknowledgement asks for them.
         const opened = await desk.open({ ...intake, missingFacts: problems.map((p) => p.message) }, { email: body.messageId });
-        return { status: opened.created ? 201 : 200, body: { outcome: opened.created ? 'ticket_created' : 'ticket_existed', ticket: present(opened.ticket) } };
+        return { status: opened.created ? 201 : 200, body: { outcome: opened.created ? 'ticket_created' : 'ticket_existed', ticket: requesterTicket(opened.ticket) } };
       },
     }),
   ];

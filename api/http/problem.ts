@@ -1,6 +1,7 @@
 // RFC 9457 problem details: every error the API returns has this shape.
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '../../platform/logger';
+import { isStoreUnavailable } from '../../store/failures';
 
 export interface FieldError {
   path: string;
@@ -90,11 +91,11 @@ function toProblem(err: unknown): HttpProblem {
 // gRPC codes Temporal answers with when it is down or slow: UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED.
 const UNAVAILABLE_CODES = new Set([14, 4, 1]);
 
-/** MongoDB or Temporal cannot be reached, or did not answer in time: the caller should retry, not give up. */
+/** MongoDB (or the database under it) or Temporal cannot be reached, or did not answer in time: the caller should retry. */
 function isUnavailable(err: unknown): boolean {
   for (let e = err as { name?: string; code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
-    if (/^Mongo(Network|ServerSelection|NotConnected|PoolCleared|NetworkTimeout)/.test(e.name ?? '')) return true;
+    if (isStoreUnavailable(e)) return true;
     if (e.name === 'ServiceError' || e.name === 'Error') {
       if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
     }

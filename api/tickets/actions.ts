@@ -94,7 +94,7 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge }: 
         const ticket = await findVisible(tickets, params.id, principal);
         await spec.authorize?.(principal, ticket, body);
         const result = await desk.change(ticket.id, spec.update, [spec.command(body, actorOf(principal), params)], requestKey(principal, headers['Idempotency-Key']));
-        return { status: spec.created ? 201 : 200, body: { ticket: present(result.ticket), events: visibleEvents(result.events, principal) } };
+        return { status: spec.created ? 201 : 200, body: { ticket: present(result.ticket, principal), events: visibleEvents(result.events, principal) } };
       },
     });
   }

@@ -1,25 +1,24 @@
 // Ticket intake and reads (SPEC §16). Writes hand over to the ticket's workflow; reads come from MongoDB.
-import type { Principal } from '../../domain/roles';
-import { isStaff } from '../../domain/roles';
+import { isStaff, type Principal } from '../../domain/roles';
 import type { Person } from '../../domain/ticket';
 import { visibleTo } from '../../store/tickets';
 import type { ApiDeps } from '../deps';
-import { badRequest, forbidden } from '../http/problem';
+import { badRequest, type FieldError } from '../http/problem';
 import { defineRoute } from '../http/routes';
 import { newTicketId, ticketIdForKey } from './ids';
 import { applyTemplate, rejectProblems, templateFor } from './intake';
 import {
+  anyTicketResource,
   createTicketBody,
   idempotencyKeyHeader,
   listQuery,
   ticketIdParam,
   ticketList,
-  ticketResource,
   timelineList,
   timelineQuery,
   type CreateTicketBody,
 } from './schemas';
-import { findVisible, presenter } from './view';
+import { findVisible, presenter, visibleEvents } from './view';
 import type { z } from 'zod';
 
 const ANY_ROLE = ['requester', 'agent', 'supervisor', 'admin'] as const;
@@ -37,8 +36,8 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
       body: createTicketBody,
       headers: { 'Idempotency-Key': { description: 'Repeat a request safely: the same key returns the original ticket', schema: idempotencyKeyHeader } },
       responses: {
-        201: { description: 'The ticket was opened and dispatched', schema: ticketResource },
-        200: { description: 'A repeat of an earlier request: the original ticket', schema: ticketResource },
+        201: { description: 'The ticket was opened and dispatched', schema: anyTicketResource },
+        200: { description: 'A repeat of an earlier request: the original ticket', schema: anyTicketResource },
         422: { description: 'The Idempotency-Key was used for a different request' },
       },
       async handle({ body, principal, headers }) {
@@ -52,7 +51,7 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
         const opened = await desk.open(intake, body);
         return {
           status: opened.created ? 201 : 200,
-          body: present(opened.ticket),
+          body: present(opened.ticket, principal),
           headers: { Location: `/tickets/${opened.ticket.id}`, ...(opened.created ? {} : { 'Idempotent-Replayed': 'true' }) },
         };
       },
@@ -83,7 +82,7 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
         }
         const items = await tickets.list({ $and: filter }, { limit: query.limit, after: decodeCursor(query.cursor) });
         const last = items[query.limit - 1];
-        return { status: 200, body: { items: items.map(present), nextCursor: last ? encodeCursor(last) : null } };
+        return { status: 200, body: { items: items.map((t) => present(t, principal)), nextCursor: last ? encodeCursor(last) : null } };
       },
     }),
 
@@ -94,9 +93,9 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
       tags: ['tickets'],
       roles: ANY_ROLE,
       params: ticketIdParam,
-      responses: { 200: { description: 'The ticket', schema: ticketResource }, 404: { description: 'Unknown or not visible' } },
+      responses: { 200: { description: 'The ticket', schema: anyTicketResource }, 404: { description: 'Unknown or not visible' } },
       async handle({ params, principal }) {
-        return { status: 200, body: present(await findVisible(tickets, params.id, principal)) };
+        return { status: 200, body: present(await findVisible(tickets, params.id, principal), principal) };
       },
     }),
 
@@ -113,17 +112,27 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
         await findVisible(tickets, params.id, principal);
         const items = await tickets.timeline(params.id, { includeInternal: isStaff(principal), afterSeq: query.after, limit: query.limit });
         const last = items[query.limit - 1];
-        return { status: 200, body: { items, nextCursor: last ? String(last.seq) : null } };
+        return { status: 200, body: { items: visibleEvents(items, principal), nextCursor: last ? String(last.seq) : null } };
       },
     }),
   ];
 }
 
-/** Requesters always open tickets for themselves; staff may name the person they are helping. */
-function requesterOf(principal: Principal, onBehalfOf: Person | undefined): Person {
-  if (onBehalfOf && principal.role === 'requester' && onBehalfOf.id !== principal.sub) throw forbidden('requesters open tickets for themselves only');
-  if (onBehalfOf) return onBehalfOf;
-  return { id: principal.sub, ...(principal.name ? { name: principal.name } : {}), ...(principal.email ? { email: principal.email } : {}) };
+/**
+ * Staff may name the person they are helping. Requesters are who their token says (SPEC §16): a requester field
+ * that differs from the token's is refused by name (someone else's id: 403, as acting for another person).
+ */
+function requesterOf(principal: Principal, named: Person | undefined): Person {
+  if (isStaff(principal) && named) return named;
+  const own: Person = { id: principal.sub, ...(principal.name ? { name: principal.name } : {}), ...(principal.email ? { email: principal.email } : {}) };
+  const errors: FieldError[] = [];
+  if (named && named.id !== own.id) errors.push({ path: 'body.requester.id', message: 'must be your own user id, or left out' });
+  if (named?.email !== undefined && named.email.toLowerCase() !== own.email?.toLowerCase()) errors.push({ path: 'body.requester.email', message: 'must be the email of your sign-in, or left out' });
+  if (named?.name !== undefined && named.name !== own.name) errors.push({ path: 'body.requester.name', message: 'must be the name of your sign-in, or left out' });
+  if (errors.length > 0) {
+    throw badRequest(`requesters open tickets for themselves only: ${errors.map((e) => e.path).join(', ')} ${errors.length > 1 ? 'differ' : 'differs'} from your sign-in`, errors);
+  }
+  return own;
 }
 
 const encodeCursor = (t: { createdAt: string; id: string }) => Buffer.from(JSON.stringify([t.createdAt, t.id])).toString('base64url');

@@ -107,6 +107,18 @@ export const idempotencyKeyHeader = z.string().min(1).max(255).regex(/^[\x21-\x7
 
 const iso = z.string().describe('ISO 8601 UTC timestamp');
 
+const resolutionResource = z.object({
+  summary: z.string(),
+  rootCause: z.string(),
+  steps: z.string(),
+  kbArticleId: z.string().nullable(),
+  newKnowledge: z.boolean(),
+  resolvedBy: z.string(),
+  resolvedAt: iso,
+});
+/** What a requester sees of a resolution: what was done, not why nor by whom. */
+const requesterResolution = resolutionResource.pick({ summary: true, steps: true, kbArticleId: true, resolvedAt: true });
+
 export const ticketResource = z.object({
   id: z.string(),
   title: z.string(),
@@ -137,17 +149,7 @@ export const ticketResource = z.object({
   }),
   suggestions: z.array(z.object({ articleId: z.string(), title: z.string(), score: z.number() })),
   reopenCount: z.number().int(),
-  resolution: z
-    .object({
-      summary: z.string(),
-      rootCause: z.string(),
-      steps: z.string(),
-      kbArticleId: z.string().nullable(),
-      newKnowledge: z.boolean(),
-      resolvedBy: z.string(),
-      resolvedAt: iso,
-    })
-    .nullable(),
+  resolution: resolutionResource.nullable(),
   csat: z.object({ score: z.number().int(), comment: z.string().nullable(), at: iso }).nullable(),
   createdAt: iso,
   updatedAt: iso,
@@ -188,9 +190,47 @@ export const timelineEvent = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const changeResponse = z.object({ ticket: ticketResource, events: z.array(timelineEvent) });
-export const ticketList = z.object({ items: z.array(ticketResource), nextCursor: z.string().nullable() });
+/** The ticket as requesters (and the mail gateway) see it: no routing, escalation, review or knowledge-capture detail (SPEC §16). */
+export const requesterTicketResource = ticketResource
+  .pick({
+    id: true,
+    title: true,
+    description: true,
+    status: true,
+    priority: true,
+    impact: true,
+    urgency: true,
+    channel: true,
+    productLine: true,
+    module: true,
+    problemType: true,
+    fields: true,
+    attachments: true,
+    requester: true,
+    assignment: true,
+    suggestions: true,
+    reopenCount: true,
+    csat: true,
+    createdAt: true,
+    updatedAt: true,
+    closedAt: true,
+    version: true,
+  })
+  .extend({
+    sla: ticketResource.shape.sla.pick({ responseDue: true, resolutionDue: true, firstRespondedAt: true }),
+    resolution: requesterResolution.nullable(),
+    closure: ticketResource.shape.closure.pick({ survey: true }),
+  });
+
+/** Staff get the whole ticket, requesters their view of it. */
+export const anyTicketResource = z.union([ticketResource.describe('the ticket, for staff'), requesterTicketResource.describe('the ticket as its requester sees it')]);
+
+export const changeResponse = z.object({ ticket: anyTicketResource, events: z.array(timelineEvent) });
+export const ticketList = z.object({ items: z.array(anyTicketResource), nextCursor: z.string().nullable() });
 export const timelineList = z.object({ items: z.array(timelineEvent), nextCursor: z.string().nullable() });
+
+export type RequesterTicketResource = z.infer<typeof requesterTicketResource>;
+export type RequesterResolution = z.infer<typeof requesterResolution>;
 
 // Fails to compile if the resource and the domain's Ticket drift apart.
 export type TicketResource = z.infer<typeof ticketResource>;

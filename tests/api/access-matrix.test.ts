@@ -8,8 +8,8 @@ import { createTicketBody } from '../helpers/fixtures';
 
 let desk: TestDesk;
 let alicesTicket: any;
-const tokens = {} as Record<'alice' | 'bob' | 'ann' | 'eve' | 'sam' | 'root', string>;
-const tokenOfRole = (role: Role) => ({ requester: tokens.bob, agent: tokens.eve, supervisor: tokens.sam, admin: tokens.root })[role];
+const tokens = {} as Record<'alice' | 'bob' | 'ann' | 'eve' | 'sam' | 'root' | 'gateway', string>;
+const tokenOfRole = (role: Role) => ({ requester: tokens.bob, agent: tokens.eve, supervisor: tokens.sam, admin: tokens.root, gateway: tokens.gateway })[role];
 
 /** A valid body for every route that takes one, so refusals come from authorization, not validation. */
 const BODIES: Record<string, unknown> = {
@@ -49,6 +49,7 @@ beforeAll(async () => {
   tokens.eve = desk.token({ sub: 'eve', role: 'agent', groups: ['billing-l1'] });
   tokens.sam = desk.token({ sub: 'sam', role: 'supervisor' });
   tokens.root = desk.token({ sub: 'root', role: 'admin' });
+  tokens.gateway = desk.token({ sub: 'mail-gateway', role: 'gateway' });
   alicesTicket = (await desk.http('POST', '/tickets', { token: tokens.alice, body: createTicketBody })).body;
   await desk.http('POST', `/tickets/${alicesTicket.id}/comments`, { token: tokens.ann, body: { body: 'INTERNAL: customer is on the old client', visibility: 'internal' } });
   alicesTicket = (await desk.http('GET', `/tickets/${alicesTicket.id}`, { token: tokens.alice })).body;
@@ -115,4 +116,141 @@ it('never shows internal notes or internal events to the requester, wherever she
   expect(JSON.stringify(await desk.http('GET', `/tickets/${alicesTicket.id}`, { token: tokens.alice }))).not.toContain('INTERNAL');
   const staffView = (await desk.http('GET', `/tickets/${alicesTicket.id}/timeline?limit=500`, { token: tokens.ann })).body.items;
   expect(JSON.stringify(staffView)).toContain('INTERNAL');
+});
+
+// Property-level authorization (OWASP API3): what a requester receives is checked against explicit allow-lists,
+// so a field added to any resource fails here until someone decides that requesters may see it.
+describe('a requester sees only what is hers, through a ticket’s whole life', () => {
+  const SECRETS = {
+    note: 'X-NOTE-4f1c customer runs a cracked client',
+    escalation: 'X-ESCALATION-8b2e L1 cannot read the concentrator logs',
+    firstRootCause: 'X-FIRST-CAUSE-19d0 MTU mismatch',
+    rootCause: 'X-ROOT-CAUSE-c7a3 concentrator idle timeout of 60 min',
+    reviewCause: 'X-REVIEW-CAUSE-2e9b change 4411 shipped without review',
+    reviewTimeline: 'X-REVIEW-TIMELINE-5a60',
+    reviewAction: 'X-REVIEW-ACTION-0d4f add a config check',
+    reviewLessons: 'X-REVIEW-LESSONS-77c1',
+  };
+
+  const TICKET = [
+    'id', 'title', 'description', 'status', 'priority', 'impact', 'urgency', 'channel', 'productLine', 'module', 'problemType',
+    'fields.symptom', 'fields.occurredAt', 'fields.environment',
+    'attachments[].name', 'attachments[].type', 'attachments[].size', 'attachments[].location',
+    'requester.id', 'requester.name', 'requester.email',
+    'assignment.group', 'assignment.agent',
+    'sla.responseDue', 'sla.resolutionDue', 'sla.firstRespondedAt',
+    'suggestions[].articleId', 'suggestions[].title', 'suggestions[].score',
+    'reopenCount',
+    'resolution.summary', 'resolution.steps', 'resolution.kbArticleId', 'resolution.resolvedAt',
+    'csat.score', 'csat.comment', 'csat.at',
+    'closure.survey.status', 'closure.survey.closesAt',
+    'createdAt', 'updatedAt', 'closedAt', 'version',
+  ];
+  const EVENT = ['ticketId', 'seq', 'at', 'type', 'visibility', 'actor.id', 'actor.role', 'actor.name'];
+  /** Event data, as `<event type>.<path>`. */
+  const EVENT_DATA = [
+    'created.channel', 'created.priority',
+    'knowledge_suggested.suggestions[].articleId', 'knowledge_suggested.suggestions[].title', 'knowledge_suggested.suggestions[].score',
+    'status_changed.from', 'status_changed.to', 'status_changed.reason',
+    'comment.body',
+    'resolved.summary', 'resolved.steps', 'resolved.kbArticleId', 'resolved.resolvedAt',
+    'reopened.reason', 'reopened.reopenCount', 'reopened.rejected.summary', 'reopened.rejected.steps', 'reopened.rejected.kbArticleId', 'reopened.rejected.resolvedAt',
+    'survey_offered.closesAt',
+    'csat.score', 'csat.comment', 'csat.at',
+  ];
+  const ARTICLE = ['id', 'title', 'problem', 'symptoms', 'cause', 'solution', 'productLine', 'module', 'tags[]', 'useCount', 'status', 'updatedAt', 'publishedAt', 'score'];
+
+  /** Every leaf's path (arrays as `[]`); null, [] and {} count as leaves, so an empty internal field shows too. */
+  function leaves(value: unknown, path: string, into: Set<string>): Set<string> {
+    const children = Array.isArray(value) ? value.map((v) => [`${path}[]`, v] as const) : value && typeof value === 'object' ? Object.entries(value).map(([k, v]) => [path ? `${path}.${k}` : k, v] as const) : [];
+    if (children.length === 0) into.add(path);
+    for (const [p, v] of children) leaves(v, p, into);
+    return into;
+  }
+  const seen = { ticket: new Set<string>(), event: new Set<string>(), eventData: new Set<string>(), article: new Set<string>(), envelope: new Set<string>() };
+  const received: unknown[] = [];
+  const ticketOf = (t: unknown) => leaves(t, '', seen.ticket);
+  const eventsOf = (events: any[]) => {
+    for (const { data, ...event } of events) {
+      leaves(event, '', seen.event);
+      leaves(data, event.type, seen.eventData);
+    }
+  };
+  const envelopeOf = (body: object) => Object.keys(body).forEach((k) => seen.envelope.add(k));
+  /** Within the allow-list: a leaf listed there, or an empty parent (null, [], {}) of one. */
+  const outside = (paths: Set<string>, allowed: string[]) => [...paths].filter((p) => !allowed.some((a) => a === p || a.startsWith(`${p}.`) || a.startsWith(`${p}[]`)));
+
+  let id: string;
+  let staffView: unknown[];
+
+  beforeAll(async () => {
+    const carol = desk.token({ sub: 'carol', role: 'requester', name: 'Carol Diaz', email: 'carol@example.com' });
+    const ann = desk.token({ sub: 'ann', role: 'agent', name: 'Ann Lee', groups: ['network-l1'] });
+    const succeeded = (what: string, res: { status: number; body: any }) => {
+      if (res.status >= 300) throw new Error(`${what} → ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    };
+    const asCarol = async (method: string, path: string, body?: unknown) => {
+      const answer = succeeded(`${method} ${path}`, await desk.http(method, path, { token: carol, ...(body === undefined ? {} : { body }) }));
+      received.push(answer);
+      return answer;
+    };
+    const staff = async (token: string, action: string, body: unknown) => succeeded(action, await desk.http('POST', `/tickets/${id}/${action}`, { token, body }));
+    const resolve = (rootCause: string) => staff(tokens.sam, 'resolve', { summary: 'Raised the idle timeout to 8 h', rootCause, steps: 'Changed the concentrator profile', newKnowledge: true });
+    const change = (body: any) => (envelopeOf(body), ticketOf(body.ticket), eventsOf(body.events));
+
+    const created = await asCarol('POST', '/tickets', { ...createTicketBody, attachments: [{ name: 'vpn.log', type: 'text/plain', size: 2048, location: 's3://attachments/vpn.log' }] });
+    id = created.id;
+    ticketOf(created);
+    await staff(ann, 'comments', { body: SECRETS.note, visibility: 'internal' });
+    await staff(ann, 'comments', { body: 'Please update the client to 5.2', visibility: 'public' });
+    change(await asCarol('POST', `/tickets/${id}/comments`, { body: 'Updated, it still drops' }));
+    await staff(ann, 'escalate', { reason: SECRETS.escalation });
+    await staff(tokens.sam, 'collaborators', { agent: 'cid' });
+    await resolve(SECRETS.firstRootCause);
+    change(await asCarol('POST', `/tickets/${id}/reject`, { reason: 'It dropped again this morning' }));
+    await resolve(SECRETS.rootCause);
+    change(await asCarol('POST', `/tickets/${id}/confirm`, {}));
+    await staff(tokens.sam, 'review', { rootCause: SECRETS.reviewCause, timelineSummary: SECRETS.reviewTimeline, actions: [{ description: SECRETS.reviewAction, owner: 'carl', dueDate: '2026-12-01' }], lessons: SECRETS.reviewLessons });
+    change(await asCarol('POST', `/tickets/${id}/csat`, { score: 4, comment: 'Fixed in the end' }));
+
+    ticketOf(await asCarol('GET', `/tickets/${id}`));
+    for (const path of ['/tickets?limit=100', `/tickets?q=${encodeURIComponent(createTicketBody.title)}`]) {
+      const list = await asCarol('GET', path);
+      envelopeOf(list);
+      list.items.forEach(ticketOf);
+    }
+    const timeline = await asCarol('GET', `/tickets/${id}/timeline?limit=500`);
+    envelopeOf(timeline);
+    eventsOf(timeline.items);
+    for (const path of ['/kb/articles?limit=100', '/kb/articles?q=vpn%20drops']) {
+      const list = await asCarol('GET', path);
+      envelopeOf(list);
+      list.items.forEach((a: unknown) => leaves(a, '', seen.article));
+    }
+    leaves(await asCarol('GET', '/kb/articles/KB-DEMO-VPN'), '', seen.article);
+
+    staffView = [(await desk.http('GET', `/tickets/${id}`, { token: tokens.sam })).body, (await desk.http('GET', `/tickets/${id}/timeline?limit=500`, { token: tokens.sam })).body];
+  });
+
+  it('gets every resource within its allow-list, and the life covered every allowed field', () => {
+    expect(outside(seen.ticket, TICKET)).toEqual([]);
+    expect(outside(seen.event, EVENT)).toEqual([]);
+    expect(outside(seen.eventData, EVENT_DATA)).toEqual([]);
+    expect(outside(seen.article, ARTICLE)).toEqual([]);
+    expect([...seen.envelope].sort()).toEqual(['events', 'items', 'nextCursor', 'ticket']);
+    // Every allowed field showed up, so the checks above looked at a ticket that had them all.
+    expect(TICKET.filter((p) => !seen.ticket.has(p))).toEqual([]);
+    expect(EVENT.filter((p) => !seen.event.has(p))).toEqual([]);
+    expect(EVENT_DATA.filter((p) => !seen.eventData.has(p))).toEqual([]);
+    expect(ARTICLE.filter((p) => !seen.article.has(p))).toEqual([]);
+  });
+
+  it('never receives an internal note, escalation reason, root cause or review, anywhere', () => {
+    const all = JSON.stringify(received);
+    expect(Object.entries(SECRETS).filter(([, text]) => all.includes(text)).map(([name]) => name)).toEqual([]);
+    // Staff do see each of them: the requester's answers lack them because they were withheld.
+    const staff = JSON.stringify(staffView);
+    expect(Object.entries(SECRETS).filter(([, text]) => !staff.includes(text)).map(([name]) => name)).toEqual([]);
+  });
 });

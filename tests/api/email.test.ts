@@ -5,7 +5,7 @@ let desk: TestDesk;
 let gateway: string;
 beforeAll(async () => {
   desk = await startDesk('api-email');
-  gateway = desk.token({ sub: 'mail-gateway', role: 'agent' });
+  gateway = desk.token({ sub: 'mail-gateway', role: 'gateway' });
 });
 afterAll(() => desk.close());
 
@@ -76,7 +76,21 @@ describe('email channel', () => {
   });
 
   it('is only for the mail gateway and validates its input', async () => {
-    expect((await desk.http('POST', '/channels/email', { token: desk.token({ sub: 'alice', role: 'requester' }), body: email() })).status).toBe(403);
+    const { ticket } = (await post(email())).body;
+    const reply = email({ subject: `Re: [#${ticket.id}] Cannot log in` });
+    // An agent of the ticket's own group, and an admin, are no mail gateway either.
+    for (const [role, groups] of [['requester', []], ['agent', ['service-desk']], ['supervisor', []], ['admin', []]] as const) {
+      const res = await desk.http('POST', '/channels/email', { token: desk.token({ sub: `a-${role}`, role, groups: [...groups] }), body: reply });
+      expect([role, res.status]).toEqual([role, 403]);
+    }
+    const comments = () => desk.db.models.Timeline.countDocuments({ ticketId: ticket.id, type: 'comment' });
+    expect(await comments()).toBe(0);
+    expect((await post(reply)).status).toBe(200);
+    expect(await comments()).toBe(1);
+    // The gateway reads nothing, and what it is answered is the requester's view of the ticket.
+    expect((await desk.http('GET', `/tickets/${ticket.id}`, { token: gateway })).status).toBe(403);
+    expect(ticket).not.toHaveProperty('tier');
+    expect(ticket).not.toHaveProperty('temporal');
     const bad = await post({ from: 'x@y.z' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('body.messageId');

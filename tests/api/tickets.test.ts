@@ -44,6 +44,44 @@ describe('intake validation', () => {
   });
 });
 
+describe('who the requester is', () => {
+  const carol = () => desk.token({ sub: 'carol', role: 'requester', name: 'Carol Diaz', email: 'Carol.Diaz@example.com' });
+  const open = (token: string, requester: Record<string, string>) => desk.http('POST', '/tickets', { token, body: { ...createTicketBody, requester } });
+
+  it('refuses a requester naming anyone but herself, field by field, and stores nothing', async () => {
+    const before = await desk.db.models.Ticket.countDocuments();
+    const spoofed = await open(carol(), { id: 'carol', email: 'someone-else@example.com', name: 'Support Desk' });
+    expect(spoofed.status).toBe(400);
+    expect(spoofed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(spoofed.body.errors.map((e: any) => e.path)).toEqual(['body.requester.email', 'body.requester.name']);
+    // A token without a name or email cannot have one supplied by the body either.
+    const bare = await open(t.bob, { id: 'bob', name: 'Robert' });
+    expect(bare.status).toBe(400);
+    expect(bare.body.errors.map((e: any) => e.path)).toEqual(['body.requester.name']);
+    const other = await open(carol(), { id: 'dave' });
+    expect(other.status).toBe(400);
+    expect(other.body.errors.map((e: any) => e.path)).toEqual(['body.requester.id']);
+    expect(await desk.db.models.Ticket.countDocuments()).toBe(before);
+  });
+
+  it('takes the token’s values: repeating them (email in any case) or leaving them out is fine', async () => {
+    const repeated = await open(carol(), { id: 'carol', email: 'carol.diaz@EXAMPLE.com', name: 'Carol Diaz' });
+    expect(repeated.status).toBe(201);
+    const omitted = await open(carol(), { id: 'carol' });
+    expect(omitted.status).toBe(201);
+    for (const res of [repeated, omitted]) expect(res.body.requester).toEqual({ id: 'carol', name: 'Carol Diaz', email: 'carol.diaz@example.com' });
+  });
+
+  it('lets staff file for the customer they are helping', async () => {
+    const customer = { id: 'dave', name: 'Dave Park', email: 'dave@example.com' };
+    for (const token of [t.ann, t.sam, t.root]) {
+      const res = await open(token, customer);
+      expect(res.status).toBe(201);
+      expect(res.body.requester).toEqual(customer);
+    }
+  });
+});
+
 describe('reading tickets', () => {
   let mine: any;
   let bobs: any;

@@ -8,10 +8,12 @@ import { createTicketBody } from '../helpers/fixtures';
 let desk: TestDesk;
 let admin: string;
 let alice: string;
+let staff: string;
 beforeAll(async () => {
   desk = await startDesk('e2e-sla');
   admin = desk.token({ sub: 'root', role: 'admin' });
   alice = desk.token({ sub: 'alice', role: 'requester' });
+  staff = desk.token({ sub: 'sam', role: 'supervisor' });
   const policy = suggestedPolicy('fast', 'Seconds-long policy for this test', null, 'paris-office');
   const fast = { ...policy, targets: { ...policy.targets, P1: { responseMs: 2_000, resolutionMs: 4_000, calendarId: null } } };
   const res = await desk.http('PUT', '/admin/sla-policies', { token: admin, body: [fast] });
@@ -32,8 +34,11 @@ async function until<T>(probe: () => Promise<T | null | undefined | false>, ms =
 it('shows deadlines, then the breach and the escalation, through the API and the search attributes', async () => {
   const created = await desk.http('POST', '/tickets', { token: alice, body: createTicketBody });
   expect(created.status).toBe(201);
-  const { id, sla } = created.body;
+  const { id } = created.body;
+  const { sla } = (await desk.http('GET', `/tickets/${id}`, { token: staff })).body;
   expect(sla.policyId).toBe('fast');
+  // The requester sees the promised deadlines, not the desk's policy.
+  expect(created.body.sla).toEqual({ responseDue: sla.responseDue, resolutionDue: sla.resolutionDue, firstRespondedAt: null });
   expect(Date.parse(sla.responseDue) - Date.parse(created.body.createdAt)).toBe(2_000);
   expect(Date.parse(sla.resolutionDue) - Date.parse(created.body.createdAt)).toBe(4_000);
 
@@ -44,7 +49,7 @@ it('shows deadlines, then the breach and the escalation, through the API and the
   });
 
   const breached = await until(async () => {
-    const res = await desk.http('GET', `/tickets/${id}`, { token: alice });
+    const res = await desk.http('GET', `/tickets/${id}`, { token: staff });
     return res.body.sla.resolutionBreached ? res.body : null;
   });
   expect(breached.sla).toMatchObject({ responseBreached: true, resolutionBreached: true });
@@ -58,7 +63,6 @@ it('shows deadlines, then the breach and the escalation, through the API and the
   });
   expect(found).toEqual([ticketWorkflowId(id)]);
 
-  const staff = desk.token({ sub: 'sam', role: 'supervisor' });
   const timeline = (await desk.http('GET', `/tickets/${id}/timeline`, { token: staff })).body.items.map((e: any) => e.type);
   expect(timeline.filter((t: string) => t === 'sla_breached')).toHaveLength(2);
   expect(timeline.filter((t: string) => t === 'escalated')).toHaveLength(2);

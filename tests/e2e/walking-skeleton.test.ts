@@ -27,8 +27,12 @@ describe('walking skeleton', () => {
     expect(res.status).toBe(201);
     const id: string = res.body.id;
     expect(res.headers.get('location')).toBe(`/tickets/${id}`);
-    expect(res.body).toMatchObject({ status: 'assigned', priority: 'P1', assignment: { group: 'network-l1' }, requester: { id: 'alice', name: 'Alice Martin' }, temporal: { workflowId: `ticket-${id}` } });
-    expect(res.body.temporal.uiUrl).toContain(`/namespaces/default/workflows/ticket-${id}`);
+    expect(res.body).toMatchObject({ status: 'assigned', priority: 'P1', assignment: { group: 'network-l1' }, requester: { id: 'alice', name: 'Alice Martin' } });
+    // The link to the workflow's history is for staff: the history holds internal notes.
+    expect(res.body.temporal).toBeUndefined();
+    const staffView = (await desk.http('GET', `/tickets/${id}`, { token: desk.token({ sub: 'sam', role: 'supervisor' }) })).body;
+    expect(staffView.temporal).toMatchObject({ workflowId: `ticket-${id}` });
+    expect(staffView.temporal.uiUrl).toContain(`/namespaces/default/workflows/ticket-${id}`);
 
     const raw = await desk.db.connection.db!.collection('tickets').findOne({ _id: id as never });
     expect(raw).toMatchObject({ title: createTicketBody.title, status: 'assigned', priority: 'P1', productLine: 'network' });
