@@ -1,7 +1,7 @@
 // `npm run test:schema`: schemathesis (from PyPI) fuzzes the API from its own /openapi.json, once per role,
 // against a real worker and real servers. It must find no server error and no response outside the schema.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -17,6 +17,7 @@ import { benchServers, givenServers } from '../../bench/stack';
 import { seedIfEmpty } from '../../stack/seed';
 import { TOOLS_DIR } from '../../stack/tools';
 import { activityDeps } from '../../worker/deps';
+import { writeTally } from '../setup/tally';
 
 const SCHEMATHESIS = '4.32.5';
 const HYPOTHESIS = '6.170.17'; // pinned too, so a new release cannot change a run
@@ -34,6 +35,20 @@ function ensureSchemathesis(): void {
   };
   run('python3', ['-m', 'venv', venv]);
   run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS}`, `hypothesis==${HYPOTHESIS}`]);
+}
+
+/**
+ * CI's tally for one role (tests/setup/tally.ts): each API operation in schemathesis' JUnit report is one test,
+ * failed when any check failed or errored on it; skipped operations count neither way. A run that failed without
+ * a failed operation in its report (a crash, no report written) counts one failed.
+ */
+function tallyRole(role: string, junitPath: string, status: number | null): void {
+  const xml = existsSync(junitPath) ? readFileSync(junitPath, 'utf8') : '';
+  // XML escapes `<` in text and attributes, so these tags can only be elements of the test case.
+  const cases = xml.split('<testcase ').slice(1);
+  const failed = cases.filter((c) => c.includes('<failure') || c.includes('<error')).length;
+  const passed = cases.filter((c) => !c.includes('<failure') && !c.includes('<error') && !c.includes('<skipped')).length;
+  writeTally(`schema-${role}`, { passed, failed: status !== 0 && failed === 0 ? 1 : failed });
 }
 
 async function main(): Promise<void> {
@@ -65,10 +80,15 @@ async function main(): Promise<void> {
       { role: 'agent', sub: 'ann', groups: ['network-l1'] },
       { role: 'supervisor', sub: 'sam' },
       { role: 'admin', sub: 'root' },
+      { role: 'gateway', sub: 'mail-gateway' },
     ] as const;
     for (const who of roles) {
       const token = mintToken({ ...who, groups: 'groups' in who ? [...who.groups] : undefined }, SECRET);
       console.log(`[schema] schemathesis as ${who.role}`);
+      // With TEST_TALLY_DIR set (CI), a JUnit report per role gives the tally its counts; a stale one must not.
+      const junit = path.join(cacheDir, `junit-${who.role}.xml`);
+      const tallying = Boolean(process.env.TEST_TALLY_DIR);
+      rmSync(junit, { force: true });
       // Asynchronous: the API under test answers from this very process.
       const status = await new Promise<number | null>((resolve) => spawn(
         bin,
@@ -93,11 +113,13 @@ async function main(): Promise<void> {
           '--request-timeout',
           '30',
           '--no-color',
+          ...(tallying ? ['--report', 'junit', '--report-junit-path', junit] : []),
         ],
         // Its crash cache goes under .data/, not into the repository.
         { stdio: 'inherit', cwd: cacheDir },
       ).on('exit', resolve));
       if (status !== 0) failures.push(who.role);
+      if (tallying) tallyRole(who.role, junit, status);
     }
   });
   server.close();

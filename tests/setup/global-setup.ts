@@ -1,19 +1,21 @@
 // Starts a private Temporal dev server, PostgreSQL and FerretDB on free ports (never those of `npm start`),
 // bundles the workflows once, and tells the suites where everything is through environment variables.
-import { createWriteStream, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Jest runs it for each project that needs servers (workflow, api, e2e) and has tests in the run: only the first
+// call starts the stack, the global teardown stops it once.
+import { createWriteStream, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../stack/processes';
 import { startStack, type RunningStack } from '../../stack/stack';
 import { ensureTools, toolPaths } from '../../stack/tools';
+import { runFolder } from '../../stack/postgres-access';
 
 export default async function globalSetup(): Promise<void> {
+  if ((globalThis as { __testStack?: unknown }).__testStack) return; // another project's setup already started it
   await ensureTools({ forTests: true });
   // `npm run test:cluster` points the suites at servers it started (the full Temporal server): use those.
   const external = process.env.TEST_EXTERNAL_TEMPORAL && process.env.TEST_EXTERNAL_MONGO;
-  const dir = mkdtempSync(path.join(tmpdir(), 'support-tests-'));
-  chmodSync(dir, 0o755); // PostgreSQL runs as its own user when tests run as root
+  const dir = runFolder('tests');
   const log = createWriteStream(path.join(dir, 'servers.log'));
   const [temporalPort, mongoPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort()]);
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { suggestedPolicy } from '../../domain/sla/policy';
+import { ticketWorkflowId } from '../../domain/ticket';
 import { DeskConfigStore } from '../../store/desk-config';
 import { activityDeps } from '../../worker/deps';
 import { createTicketWorker } from '../../worker/worker';
@@ -79,12 +80,25 @@ it('records the breach, the escalation and its notifications exactly once', asyn
   });
   const running = second.run();
   try {
-    await until(() => desk.db.models.Timeline.findOne({ ticketId: ticket.id, type: 'escalated' }).lean(), 45_000);
-    // Let the workflow settle, then count.
-    await new Promise((r) => setTimeout(r, 1_000));
-    const types = (await desk.db.models.Timeline.find({ ticketId: ticket.id }).lean()).map((e) => e.type);
-    expect(types.filter((t) => t === 'sla_breached')).toHaveLength(1);
-    expect(types.filter((t) => t === 'escalated')).toHaveLength(1);
+    // Done when the ticket shows the escalation, both breach notifications are queued, and the workflow is idle:
+    // no workflow task or activity pending, so nothing can record anything more before its next timer (an hour).
+    const handle = desk.client.workflow.getHandle(ticketWorkflowId(ticket.id));
+    await until(async () => {
+      const current = await desk.tickets.findById(ticket.id);
+      const notes = await desk.db.models.Outbox.countDocuments({ ticketId: ticket.id, kind: 'sla_breached' });
+      const { raw } = await handle.describe();
+      return current?.tier === 2 && current.sla.responseBreached && notes >= 2 && !raw.pendingWorkflowTask && !raw.pendingActivities?.length;
+    }, 45_000);
+    // …and it stays so: probes over the next second find still one breach and one escalation.
+    const counts = async () => {
+      const types = (await desk.db.models.Timeline.find({ ticketId: ticket.id }).lean()).map((e) => e.type);
+      return { breaches: types.filter((t) => t === 'sla_breached').length, escalations: types.filter((t) => t === 'escalated').length };
+    };
+    const end = Date.now() + 1_000;
+    do {
+      expect(await counts()).toEqual({ breaches: 1, escalations: 1 });
+      await new Promise((r) => setTimeout(r, 100)); // the interval between probes, not a wait for a condition
+    } while (Date.now() < end);
     const stored = await desk.tickets.findById(ticket.id);
     expect(stored).toMatchObject({ tier: 2, assignment: { group: 'network-l2', agent: 'carl' }, sla: { responseBreached: true } });
     expect((await desk.db.models.AgentLoad.findById('carl').lean())!.open.filter((id) => id === ticket.id)).toHaveLength(1);

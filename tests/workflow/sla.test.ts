@@ -12,11 +12,19 @@ const PARIS = 'Europe/Paris';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
+// Each test gets its own time-skipping server, database and task queue: its clock starts at the real now, never
+// where another test left it, and what one test changes (or leaves running when it fails) cannot reach the next.
 let desk: SkippingDesk;
-beforeAll(async () => {
-  desk = await startSkippingDesk('sla');
+let open: SkippingDesk | undefined; // closed after each test, also when the test failed
+let tests = 0;
+beforeEach(async () => {
+  open = desk = await startSkippingDesk(`sla-${++tests}`);
 });
-afterAll(() => desk?.close());
+afterEach(async () => {
+  const closing = open;
+  open = undefined;
+  await closing?.close();
+});
 
 const now = () => desk.env.currentTimeMs();
 const sleepUntil = async (at: number) => desk.env.sleep(Math.max(0, at - (await now())));
@@ -94,6 +102,8 @@ describe('SLA clocks on a Mon–Fri 09:00–18:00 Paris calendar', () => {
   });
 
   it('recomputes deadlines from creation when a supervisor overrides the priority', async () => {
+    // On a Saturday, so only a clock counting around the clock gives the P1 deadlines below.
+    await sleepUntil(nextLocal(await now(), PARIS, 'Sat', 10));
     const { ticket } = await openTicket(desk.env.client, desk.taskQueue, vpnIntake({ impact: 'minor', urgency: 'low' }));
     expect(ticket.priority).toBe('P3');
     await desk.env.sleep(90 * MIN);
@@ -109,6 +119,7 @@ describe('SLA clocks on a Mon–Fri 09:00–18:00 Paris calendar', () => {
   });
 
   it('reminds the assignee of a P1 when no public update was posted within 2 hours', async () => {
+    await sleepUntil(nextLocal(await now(), PARIS, 'Wed', 10)); // a working morning, whatever day the suite runs
     const { ticket } = await openTicket(desk.env.client, desk.taskQueue, vpnIntake());
     expect(ticket.priority).toBe('P1');
     await desk.env.sleep(10 * MIN);
@@ -123,6 +134,7 @@ describe('SLA clocks on a Mon–Fri 09:00–18:00 Paris calendar', () => {
   });
 
   it('escalates an untriaged ticket after the triage target and tells the supervisors', async () => {
+    await sleepUntil(nextLocal(await now(), PARIS, 'Wed', 10)); // a working morning, whatever day the suite runs
     const { ticket } = await openTicket(desk.env.client, desk.taskQueue, vpnIntake({ productLine: 'payments', title: 'Refund stuck', description: 'Refund not received' }));
     expect(ticket.status).toBe('triage');
     await desk.env.sleep(31 * MIN);
@@ -146,6 +158,5 @@ describe('SLA clocks on a Mon–Fri 09:00–18:00 Paris calendar', () => {
     await desk.env.sleep(2 * HOUR);
     expect((await events(before.id, 'sla_breached')).length).toBe(0);
     expect((await events(after.id, 'sla_breached')).length).toBe(1);
-    await config.replaceSlaPolicies([policy!]);
   });
 });
