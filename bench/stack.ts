@@ -1,13 +1,13 @@
 // The servers a benchmark runs against: the ones named by TEMPORAL_ADDRESS and MONGODB_URI, or a private
 // stack on free ports (like the tests) with either the Temporal dev server or the full server on PostgreSQL,
 // so a running `npm start` is never disturbed.
-import { mkdtempSync, chmodSync, rmSync, createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { freeClusterPorts } from '../stack/cluster';
 import { freePort } from '../stack/processes';
 import { startStack } from '../stack/stack';
 import { ensureTools } from '../stack/tools';
+import { runFolder } from '../stack/postgres-access';
 
 export type ServerKind = 'dev' | 'cluster';
 
@@ -30,8 +30,7 @@ export function givenServers(): BenchServers | null {
 
 export async function benchServers(kind: ServerKind): Promise<BenchServers> {
   await ensureTools({ cluster: kind === 'cluster' });
-  const dir = mkdtempSync(path.join(tmpdir(), 'support-bench-'));
-  chmodSync(dir, 0o755);
+  const dir = runFolder('bench');
   const log = createWriteStream(path.join(dir, 'servers.log'));
   const [mongoPort, postgresPort] = await Promise.all([freePort(), freePort()]);
   const clusterPorts = kind === 'cluster' ? await freeClusterPorts() : undefined;

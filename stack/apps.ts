@@ -29,25 +29,39 @@ export function launchApp(name: string, options: { env: NodeJS.ProcessEnv; port?
   return { process: proc, ready: Promise.race([api ? waitForApi(`http://127.0.0.1:${options.port}`) : up, exited]) };
 }
 
-export interface Apps {
-  processes: ManagedProcess[];
-  ready: Promise<void>;
-  stop(): Promise<void>;
+/** A worker or API that can be started again: what `npm start` supervises and the fault suite kills. */
+export interface RestartableApp {
+  name: string;
+  process: ManagedProcess;
+  start(): Promise<ManagedProcess>;
 }
 
-export function launchApps(options: { env: NodeJS.ProcessEnv; workers: number; apiPorts: number[]; log(source: string, line: string): void }): Apps {
+/** The workers and APIs of a start command, not yet started; each starts (and starts again) by its `start`. */
+export function productApps(options: { env: NodeJS.ProcessEnv; workers: number; apiPorts: number[]; log(source: string, line: string): void }): RestartableApp[] {
   const { env, log } = options;
-  const apps: App[] = [];
-  for (let i = 1; i <= options.workers; i++) apps.push(launchApp(options.workers > 1 ? `worker-${i}` : 'worker', { env, log }));
-  options.apiPorts.forEach((port, i) => apps.push(launchApp(options.apiPorts.length > 1 ? `api-${i + 1}` : 'api', { env, port, log })));
-  const processes = apps.map((a) => a.process);
-  return {
-    processes,
-    ready: Promise.all(apps.map((a) => a.ready)).then(() => undefined),
-    async stop() {
-      await Promise.all([...processes].reverse().map((p) => p.stop()));
+  const specs: Array<{ name: string; port?: number }> = [];
+  for (let i = 1; i <= options.workers; i++) specs.push({ name: options.workers > 1 ? `worker-${i}` : 'worker' });
+  options.apiPorts.forEach((port, i) => specs.push({ name: options.apiPorts.length > 1 ? `api-${i + 1}` : 'api', port }));
+  return specs.map(({ name, port }) => restartableApp(name, { env, port, log }));
+}
+
+export function restartableApp(name: string, options: { env: NodeJS.ProcessEnv; port?: number; log(source: string, line: string): void }): RestartableApp {
+  const app: RestartableApp = {
+    name,
+    process: undefined as unknown as ManagedProcess,
+    async start() {
+      const started = launchApp(name, options);
+      app.process = started.process;
+      try {
+        await started.ready;
+      } catch (err) {
+        await started.process.stop(2_000); // never leave a half-started copy behind
+        throw err;
+      }
+      return started.process;
     },
   };
+  return app;
 }
 
 export async function waitForApi(base: string, timeoutMs = 120_000): Promise<void> {

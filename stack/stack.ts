@@ -34,7 +34,7 @@ export interface RunningStack {
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const runDir = path.join(options.dataDir, 'run');
   mkdirSync(runDir, { recursive: true });
-  await stopLeftovers(runDir, options.log);
+  await stopLeftovers(options.dataDir, options.log);
 
   const servers: RunningStack['servers'] = {};
   const order: string[] = [];
@@ -121,7 +121,8 @@ async function assertFree(port: number, what: string): Promise<void> {
 }
 
 /** A launcher killed with -9 cannot stop its servers; the next start does, using the pid files it left. */
-async function stopLeftovers(runDir: string, log: StackOptions['log']): Promise<void> {
+export async function stopLeftovers(dataDir: string, log: StackOptions['log']): Promise<void> {
+  const runDir = path.join(dataDir, 'run');
   for (const name of ['temporal-ui', 'ferretdb', 'temporal', 'postgres']) {
     const pidFile = path.join(runDir, `${name}.pid`);
     if (!existsSync(pidFile)) continue;

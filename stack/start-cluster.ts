@@ -3,22 +3,36 @@
 // standalone Temporal UI, FerretDB, two workers sharing the task queue and two APIs. Data in .data/cluster/.
 import path from 'node:path';
 import { loadConfig } from '../platform/config';
-import { log, runProduct } from './run';
+import { log, logFiles, runProduct } from './run';
 import { developmentSecret, DATA_DIR, localSettings } from './settings';
-import { startStack } from './stack';
+import { startStack, stopLeftovers } from './stack';
 import { ensureTools } from './tools';
 
 async function main(): Promise<void> {
-  await ensureTools({ cluster: true });
   const settings = localSettings();
+  const port = loadConfig().port;
+  const dataDir = path.join(DATA_DIR, 'cluster');
+  await stopLeftovers(dataDir, log);
+  await ensureTools({
+    cluster: true,
+    dataDir,
+    ports: [
+      { port, what: 'the first API' },
+      { port: port + 1, what: 'the second API' },
+      { port: settings.temporalPort, what: 'the Temporal server' },
+      { port: settings.uiPort, what: 'the Temporal UI' },
+      { port: settings.postgresPort, what: 'PostgreSQL' },
+      { port: settings.mongoPort, what: 'FerretDB' },
+    ],
+  });
+  logFiles.keepIn(path.join(dataDir, 'logs'));
   const secret = process.env.AUTH_JWT_SECRET || developmentSecret();
   const env = { ...process.env, AUTH_JWT_SECRET: secret, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
-  const port = loadConfig(env).port;
   log('stack', `starting the full Temporal server on ${settings.temporalPort} with PostgreSQL on ${settings.postgresPort}, the Temporal UI on ${settings.uiPort}, FerretDB on ${settings.mongoPort} (data in .data/cluster)`);
   await runProduct({
     startServers: () =>
       startStack({
-        dataDir: path.join(DATA_DIR, 'cluster'),
+        dataDir,
         postgres: { port: settings.postgresPort, durable: true },
         mongo: { port: settings.mongoPort },
         temporal: { kind: 'cluster', port: settings.temporalPort, uiPort: settings.uiPort, persistent: true, namespace: settings.namespace },

@@ -1,17 +1,27 @@
 // `npm start`: the whole product on this machine — Temporal dev server + UI, PostgreSQL, FerretDB, the worker
 // and the API. Where TEMPORAL_ADDRESS or MONGODB_URI is set, that server is used and none is started.
+import path from 'node:path';
 import { loadConfig } from '../platform/config';
-import { log, runProduct } from './run';
+import { log, logFiles, runProduct } from './run';
 import { developmentSecret, DATA_DIR, localSettings } from './settings';
-import { startStack } from './stack';
+import { startStack, stopLeftovers } from './stack';
 import { ensureTools } from './tools';
 
 async function main(): Promise<void> {
-  await ensureTools();
   const settings = localSettings();
+  const port = loadConfig().port;
+  await stopLeftovers(DATA_DIR, log);
+  await ensureTools({
+    dataDir: DATA_DIR,
+    ports: [
+      { port, what: 'the API' },
+      ...(process.env.TEMPORAL_ADDRESS ? [] : [{ port: settings.temporalPort, what: 'Temporal' }, { port: settings.uiPort, what: 'the Temporal UI' }]),
+      ...(process.env.MONGODB_URI ? [] : [{ port: settings.postgresPort, what: 'PostgreSQL' }, { port: settings.mongoPort, what: 'FerretDB' }]),
+    ],
+  });
+  logFiles.keepIn(path.join(DATA_DIR, 'logs'));
   const secret = process.env.AUTH_JWT_SECRET || developmentSecret();
   const env = { ...process.env, AUTH_JWT_SECRET: secret, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
-  const port = loadConfig(env).port;
   log('stack', process.env.TEMPORAL_ADDRESS ? `using Temporal at ${process.env.TEMPORAL_ADDRESS}` : `starting Temporal dev server on ${settings.temporalPort} (UI ${settings.uiPort}, state in .data/temporal.db)`);
   log('stack', process.env.MONGODB_URI ? `using MongoDB at ${process.env.MONGODB_URI}` : `starting PostgreSQL on ${settings.postgresPort} and FerretDB on ${settings.mongoPort} (data in .data/postgres)`);
   await runProduct({

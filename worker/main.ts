@@ -1,7 +1,7 @@
 // Entry point: `npm run worker` runs one worker process against servers already running.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../platform/config';
-import { exitWithParent } from '../platform/lifecycle';
+import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
 import { senderFromEnv } from '../platform/notifier';
@@ -18,9 +18,9 @@ async function main(): Promise<void> {
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => logger[level === 'ERROR' ? 'error' : 'warn'](meta ?? {}, message)),
   });
   exitWithParent();
-  const db = await connectDatabase(config.mongodbUri);
-  await syncIndexes(db);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
+  await whenAvailable('MongoDB (indexes)', () => syncIndexes(db), logger);
+  const connection = await whenAvailable('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }), logger);
   const worker = await createTicketWorker({
     connection,
     namespace: config.temporalNamespace,

@@ -1,25 +1,62 @@
 // The fault suite: 200 tickets go through their lifecycles over HTTP while the product's processes and servers
-// are killed with SIGKILL in turn and started again. Then: every ticket exists once in MongoDB and once as a
-// workflow, every acknowledged change is there, no timeline event is doubled, every due SLA timer fired — and
-// nobody did anything by hand. On the dev server one worker and one API run; on the full server (cluster) two
+// (PostgreSQL included) are killed with SIGKILL in turn and started again by the supervisor `npm start` uses.
+// Then: every ticket exists once in MongoDB and once as a workflow, every acknowledged change is there, no timeline
+// event is doubled, every due SLA timer fired, no client saw a 500 or a dropped connection from a live API — and
+// nobody did anything by hand; the time from each kill until the desk is ready again is reported. On the dev server one worker and one API run; on the full server (cluster) two
 // of each, and the first worker killed stays down so the other must carry every ticket on.
-import assert from 'node:assert/strict';
+import strict from 'node:assert/strict';
+import { createWriteStream } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { mintToken } from '../../api/http/auth';
 import { suggestedPolicy } from '../../domain/sla/policy';
 import { connectDatabase, syncIndexes, type Database } from '../../platform/mongo';
-import { launchApp } from '../../stack/apps';
+import { restartableApp } from '../../stack/apps';
 import { demoRoutingRules } from '../../stack/demo-desk';
-import { delay, freePort, type ManagedProcess } from '../../stack/processes';
+import { delay, freePort } from '../../stack/processes';
 import { seedIfEmpty } from '../../stack/seed';
 import type { RunningStack } from '../../stack/stack';
+import { Supervisor, type Restartable } from '../../stack/supervisor';
 import { DeskConfigStore } from '../../store/desk-config';
+import { writeTally } from '../setup/tally';
 
 const TICKETS = Number(process.env.FAULT_TICKETS ?? 200);
 const CONCURRENCY = 25;
 const SECRET = 'fault-suite-secret';
 const RESPONSE_TARGET_MS = 20_000;
 export const log = (line: string) => console.log(`[faults] ${new Date().toISOString().slice(11, 23)} ${line}`);
+
+// CI's tally: each property verify() asserts is one check (not one per ticket), keyed by the line that asserts it;
+// it passed when it held every time. A suite that failed elsewhere (a request refused, a server that never came
+// back) counts one failed check more.
+const checks = new Map<string, boolean>();
+const counted =
+  <A extends unknown[]>(assertion: (...args: A) => void) =>
+  (...args: A): void => {
+    const site = new Error().stack?.split('\n')[2] ?? '';
+    try {
+      assertion(...args);
+    } catch (err) {
+      checks.set(site, false);
+      throw err;
+    }
+    if (!checks.has(site)) checks.set(site, true);
+  };
+const assert = { equal: counted(strict.equal), deepEqual: counted(strict.deepEqual), ok: counted(strict.ok) };
+
+/** Runs the suite and writes its tally as `name` (see tests/setup/tally.ts), whether it passes or fails. */
+export async function tallyFaults(name: string, run: () => Promise<void>): Promise<void> {
+  const tally = (extraFailure: boolean) => {
+    const failed = [...checks.values()].filter((ok) => !ok).length;
+    writeTally(name, { passed: checks.size - failed, failed: failed || Number(extraFailure) });
+  };
+  try {
+    await run();
+  } catch (err) {
+    tally(true);
+    throw err;
+  }
+  tally(false);
+}
 
 interface Lifecycle {
   key: string;
@@ -46,32 +83,37 @@ export async function runFaultSuite(stack: RunningStack, mode: 'dev' | 'cluster'
     RATE_BURST: '100000',
   };
   const quiet = () => undefined;
-  // Every process the suite may kill, with how to start it again.
-  const targets: Record<string, { process: ManagedProcess; start(): Promise<ManagedProcess> }> = {
-    temporal: stack.servers.temporal!,
-    ferretdb: stack.servers.ferretdb!,
-  };
-  const app = (name: string, port?: number) => {
-    const start = async () => {
-      const started = launchApp(name, { env, port, log: quiet });
-      await started.ready;
-      return (targets[name]!.process = started.process);
-    };
-    targets[name] = { process: undefined as unknown as ManagedProcess, start };
-  };
+  // The workers' and APIs' own lines go to FAULT_APP_LOG (the runners point it into their kept folder).
+  const appLog = process.env.FAULT_APP_LOG ? createWriteStream(process.env.FAULT_APP_LOG, { flags: 'a' }) : null;
+  const keep = (source: string, line: string) => appLog?.write(`[${source}] ${line}\n`);
+  // Every process the suite kills, supervised as `npm start` supervises them: the suite never starts one by hand.
+  const targets: Record<string, Restartable> = { postgres: stack.servers.postgres!, temporal: stack.servers.temporal!, ferretdb: stack.servers.ferretdb! };
   const workers = mode === 'cluster' ? ['worker-1', 'worker-2'] : ['worker'];
   const apis = mode === 'cluster' ? ['api-1', 'api-2'] : ['api'];
-  workers.forEach((name) => app(name));
-  apis.forEach((name, i) => app(name, apiPorts[i]));
+  apiNames = apis;
+  workers.forEach((name) => (targets[name] = restartableApp(name, { env, log: keep })));
+  apis.forEach((name, i) => (targets[name] = restartableApp(name, { env, port: apiPorts[i], log: keep })));
 
   await seedIfEmpty(mongodbUri, quiet);
   const db = await connectDatabase(mongodbUri);
   await syncIndexes(db);
   await fastPolicy(db);
   await Promise.all([...workers, ...apis].map((name) => targets[name]!.start()));
+  const bases = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+
+  // Each restart ends a "down" period: the time from the kill until the server runs and every API is ready again.
+  const backAgain = new Map<string, () => void>();
+  let gaveUp: string | null = null;
+  const supervisor = new Supervisor({
+    log: (line) => log(line),
+    logFileOf: () => '(the suite keeps no server logs)',
+    giveUp: (reason) => (gaveUp = reason),
+    onRunning: (name) => backAgain.get(name)?.(),
+  });
+  // On the cluster worker-1 is a machine lost for good: nothing brings it back.
+  for (const [name, target] of Object.entries(targets)) if (!(mode === 'cluster' && name === 'worker-1')) supervisor.watch(name, target);
   log(`${mode}: Temporal ${stack.temporalAddress}, FerretDB ${stack.mongoPort}, ${workers.length} worker(s), API on ${apiPorts.join(' and ')}; ${TICKETS} tickets, ${CONCURRENCY} at a time`);
 
-  const bases = apiPorts.map((port) => `http://127.0.0.1:${port}`);
   const lifecycles: Lifecycle[] = Array.from({ length: TICKETS }, (_, i) => ({
     key: `fault-${i}`,
     requester: `customer-${i % 20}`,
@@ -79,27 +121,33 @@ export async function runFaultSuite(stack: RunningStack, mode: 'dev' | 'cluster'
     acked: { created: false, comment: false, resolve: false, confirm: false },
   }));
 
-  // The faults, in turn, while the tickets are in flight. On the cluster the first victim, worker-1, stays down.
+  // The faults, in turn, while the tickets are in flight.
   let driving = true;
   const kills: string[] = [];
-  const order = mode === 'cluster' ? ['worker-1', 'api-1', 'temporal', 'ferretdb', 'api-2'] : ['worker', 'api', 'temporal', 'ferretdb'];
+  const recovery: Record<string, number[]> = {};
+  const order = mode === 'cluster' ? ['worker-1', 'api-1', 'postgres', 'temporal', 'ferretdb', 'api-2'] : ['worker', 'api', 'postgres', 'temporal', 'ferretdb'];
   const faults = (async () => {
     for (let round = 0; driving || round < order.length; round++) {
       await delay(4_000);
       const name = order[round % order.length]!;
       if (mode === 'cluster' && name === 'worker-1' && round > 0) continue;
       const victim = targets[name]!.process;
+      const running = new Promise<void>((resolve) => backAgain.set(name, resolve));
+      if (apis.includes(name)) apisDown.add(name);
       log(`kill -9 ${name}`);
-      if (victim.child.pid) process.kill(-victim.child.pid, 'SIGKILL');
+      const killedAt = Date.now();
+      if (victim.child.pid) process.kill(victim.child.pid, 'SIGKILL');
       await victim.exited;
       kills.push(name);
       if (mode === 'cluster' && name === 'worker-1') {
         log('worker-1 stays down: worker-2 carries every ticket on');
         continue;
       }
-      await delay(1_500);
-      await targets[name]!.start();
-      log(`${name} restarted`);
+      await Promise.race([running, delay(120_000).then(() => Promise.reject(new Error(`${name} was not running again within 2 minutes of its kill${gaveUp ? `: ${gaveUp}` : ''}`)))]);
+      await allReady(bases);
+      apisDown.delete(name);
+      (recovery[name] ??= []).push(Date.now() - killedAt);
+      log(`${name} killed → desk ready again in ${((Date.now() - killedAt) / 1000).toFixed(1)} s, restarted by the supervisor`);
     }
   })();
 
@@ -107,13 +155,16 @@ export async function runFaultSuite(stack: RunningStack, mode: 'dev' | 'cluster'
   await pool(lifecycles, CONCURRENCY, (l) => drive(bases, l));
   driving = false;
   await faults;
+  supervisor.stop();
   log(`lifecycles done in ${Math.round((Date.now() - started) / 1000)} s; kills: ${kills.join(', ')}`);
+  for (const [name, times] of Object.entries(recovery)) log(`recovery after kill -9 of ${name}: ${times.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} (kill until every API is ready)`);
 
   // Let the SLA timers fall due, then check everything.
   const lastDue = Math.max(...lifecycles.filter((l) => l.unanswered && l.responseDue).map((l) => Date.parse(l.responseDue!)));
   while (Date.now() < lastDue + 10_000) await delay(1_000);
   await settle(db, lifecycles);
   await verify(db, lifecycles, stack.temporalAddress!);
+  assert.deepEqual(violations, [], 'no client saw a 500, a malformed 503 or a dropped connection from an API that was up');
   log(`all checks passed: ${TICKETS} tickets, ${kills.length} kills (${[...new Set(kills)].join(', ')}), no manual step`);
 
   await db.close();
@@ -156,13 +207,21 @@ async function drive(bases: string[], l: Lifecycle): Promise<void> {
 }
 
 let nextApi = 0;
+/** The APIs killed and not ready again yet: only their connections may drop. */
+const apisDown = new Set<string>();
+let apiNames: string[] = [];
+/** What clients saw that they never should: a 500, a 503 that is not problem+json with Retry-After, a dropped connection. */
+const violations: string[] = [];
 
 /** Sends a request until it is acknowledged; every retry carries the same Idempotency-Key and goes to the next API. */
 async function send(bases: string[], method: string, route: string, token: string, key: string, body: unknown): Promise<any> {
   const deadline = Date.now() + 180_000;
   for (let attempt = 1; ; attempt++) {
+    const index = nextApi++ % bases.length;
+    const api = apiNames[index]!;
+    const wasDown = apisDown.has(api);
     try {
-      const res = await fetch(`${bases[nextApi++ % bases.length]}${route}`, {
+      const res = await fetch(`${bases[index]}${route}`, {
         method,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify(body),
@@ -170,13 +229,29 @@ async function send(bases: string[], method: string, route: string, token: strin
       });
       const text = await res.text();
       if (res.ok) return JSON.parse(text).ticket ?? JSON.parse(text);
-      // Only "not now" answers are retried; anything else is a bug the suite must report.
-      if (![429, 502, 503, 504].includes(res.status)) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
+      if (res.status === 503 && !(res.headers.get('content-type')?.startsWith('application/problem+json') && Number(res.headers.get('retry-after')) > 0)) {
+        violations.push(`${method} ${route} → 503 without problem+json and Retry-After`);
+      }
+      // Only "not now" answers are retried; anything else (a 500 above all) is a bug the suite must report.
+      if (![429, 503].includes(res.status)) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
     } catch (err) {
       if (err instanceof Error && err.message.includes(' answered ')) throw err;
+      // A killed API drops its connections; one that is up must answer, 503 at worst.
+      if (!wasDown && !apisDown.has(api)) violations.push(`${method} ${route} on ${api}: ${(err as Error).name}: ${(err as Error).message}`);
     }
     if (Date.now() > deadline) throw new Error(`${method} ${route} was never acknowledged (${attempt} attempts)`);
     await delay(Math.min(2_000, 200 * attempt));
+  }
+}
+
+/** Every API answers /readyz with 200: Temporal and MongoDB (and PostgreSQL under it) serve again. */
+async function allReady(bases: string[]): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (const base of bases) {
+    while (!(await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error(`${base} was not ready again within 2 minutes`);
+      await delay(100);
+    }
   }
 }
 
