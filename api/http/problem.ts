@@ -15,6 +15,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -29,6 +30,8 @@ export class HttpProblem extends Error {
     readonly detail: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    /** Extension members of the problem (RFC 9457 §3.2), e.g. the current ticket of a 412. */
+    readonly members: Record<string, unknown> = {},
   ) {
     super(detail);
   }
@@ -52,6 +55,7 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
       status: problem.status,
       detail: problem.detail,
       ...(problem.errors ? { errors: problem.errors } : {}),
+      ...problem.members,
     });
 }
 
@@ -90,6 +94,7 @@ function toProblem(err: unknown): HttpProblem {
 
 // gRPC codes Temporal answers with when it is down or slow: UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED.
 const UNAVAILABLE_CODES = new Set([14, 4, 1]);
+const GRPC_NOT_FOUND = 5;
 
 /** MongoDB (or the database under it) or Temporal cannot be reached, or did not answer in time: the caller should retry. */
 function isUnavailable(err: unknown): boolean {
@@ -98,6 +103,9 @@ function isUnavailable(err: unknown): boolean {
     if (isStoreUnavailable(e)) return true;
     if (e.name === 'ServiceError' || e.name === 'Error') {
       if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+      // The full server answers NOT_FOUND for its own namespace while it restarts or its database does: the
+      // namespace exists (every request before used it), so this is "not now", not "no such thing".
+      if (e.code === GRPC_NOT_FOUND && /^Namespace .* is not found/.test((e as { message?: string }).message ?? '')) return true;
     }
   }
   return false;
