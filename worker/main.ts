@@ -5,7 +5,10 @@ import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
 import { senderFromEnv } from '../platform/notifier';
+import { DeskConfigStore } from '../store/desk-config';
+import { MailStore } from '../store/mail';
 import { OutboxStore } from '../store/outbox';
+import { TicketStore } from '../store/tickets';
 import { activityDeps } from './deps';
 import { OutboxRelay } from './outbox-relay';
 import { createTicketWorker } from './worker';
@@ -20,6 +23,8 @@ async function main(): Promise<void> {
   exitWithParent();
   const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
   await whenAvailable('MongoDB (indexes)', () => syncIndexes(db), logger);
+  const keyed = await whenAvailable('MongoDB (queue keys)', () => new TicketStore(db.models).updateQueueKeys(), logger);
+  if (keyed > 0) logger.info({ tickets: keyed }, 'brought the tickets’ queue keys up to date');
   const connection = await whenAvailable('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }), logger);
   const worker = await createTicketWorker({
     connection,
@@ -28,7 +33,8 @@ async function main(): Promise<void> {
     deps: activityDeps(db, logger),
     tuning: config.worker,
   });
-  const relay = new OutboxRelay(new OutboxStore(db.models), senderFromEnv(process.env, logger), logger);
+  const sender = senderFromEnv(process.env, logger, { mail: new MailStore(db.models), deskConfig: new DeskConfigStore(db.models) });
+  const relay = new OutboxRelay(new OutboxStore(db.models), sender, logger);
   relay.start();
   logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker ready');
   // Runs until SIGINT or SIGTERM, then finishes the tasks in hand.

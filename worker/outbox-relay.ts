@@ -2,7 +2,7 @@
 // worker process): each batch of messages is claimed with a lease before it is sent.
 import type { Notification } from '../domain/notifications';
 import type { Logger } from '../platform/logger';
-import type { NotificationSender } from '../platform/notifier';
+import { isPermanentDelivery, type NotificationSender } from '../platform/notifier';
 import type { OutboxDocument } from '../store/models';
 import type { OutboxStore } from '../store/outbox';
 
@@ -75,7 +75,8 @@ export class OutboxRelay {
         sent.push(item);
       } catch (err) {
         const message = (err as Error).message ?? String(err);
-        const retryAt = attempts < this.options.maxAttempts ? new Date(Date.now() + this.options.backoffMs(attempts)) : null;
+        // A receiver's refusal for good (an SMTP 5xx) is recorded at once; anything else is tried again with backoff.
+        const retryAt = attempts < this.options.maxAttempts && !isPermanentDelivery(err) ? new Date(Date.now() + this.options.backoffMs(attempts)) : null;
         this.logger.warn({ notification: _id, attempts, retryAt, error: message }, retryAt ? 'notification not delivered; will retry' : 'notification failed for good');
         await this.outbox.markFailed(_id, message, retryAt);
       }

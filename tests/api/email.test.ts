@@ -75,6 +75,20 @@ describe('email channel', () => {
     expect(ack!.body).toMatch(/System is required.*Access level is required.*Business justification is required/);
   });
 
+  it('takes the same path as the SMTP intake: threads by In-Reply-To, notes automatic mail, drops what belongs to no ticket', async () => {
+    const first = email();
+    const { ticket } = (await post(first)).body;
+    const reply = await post(email({ subject: 'Re: Cannot log in', text: 'Still broken.', inReplyTo: first.messageId }));
+    expect(reply.body).toMatchObject({ outcome: 'comment_added', ticket: { id: ticket.id } });
+    const ooo = await post(email({ subject: 'Out of office', text: 'Back Monday.', references: `<x@y> ${first.messageId}`, headers: { 'Auto-Submitted': 'auto-replied' } }));
+    expect(ooo.body).toMatchObject({ outcome: 'note_added', ticket: { id: ticket.id } });
+    const stray = await post(email({ subject: 'Out of office', headers: { Precedence: 'bulk' } }));
+    expect(stray.status).toBe(202);
+    expect(stray.body).toEqual({ outcome: 'dropped', reason: 'automatic mail (Precedence: bulk) that belongs to no ticket' });
+    const comments = await desk.db.models.Timeline.find({ ticketId: ticket.id, type: 'comment' }).sort({ seq: 1 }).lean();
+    expect(comments.map((c) => c.visibility)).toEqual(['public', 'internal']);
+  });
+
   it('is only for the mail gateway and validates its input', async () => {
     const { ticket } = (await post(email())).body;
     const reply = email({ subject: `Re: [#${ticket.id}] Cannot log in` });
