@@ -18,7 +18,7 @@ const servers = {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: [project('unit'), project('workflow', servers), project('api', servers), project('e2e', servers)],
+  projects: [project('unit'), project('workflow', servers), project('api', servers), project('e2e', servers), project('mail', servers), project('web', servers)],
   // With TEST_TALLY_DIR set (CI), the tally reporter writes the run's passed/failed counts there for .ci/run's last line.
   reporters: ['default', '<rootDir>/tests/setup/tally-reporter.js'],
   testTimeout: 60_000,

@@ -6,12 +6,20 @@ import { limitJsonDepth, RateLimiter } from './http/guards';
 import { notFound, problemHandler } from './http/problem';
 import { mountRoutes, type Route } from './http/routes';
 import { adminRoutes } from './admin/routes';
+import { attachmentRoutes } from './attachments/routes';
+import { cannedReplyRoutes } from './replies/routes';
+import { directoryRoutes } from './directory/routes';
+import { sessionRoutes } from './session/routes';
+import { presenceRoutes } from './tickets/presence';
+import { queueRoutes } from './tickets/queues';
 import { emailRoutes } from './channels/email';
 import { knowledgeRoutes } from './knowledge/routes';
 import { kpiRoutes } from './kpis/routes';
 import { systemRoutes } from './system/routes';
 import { ticketActions } from './tickets/actions';
 import { ticketRoutes } from './tickets/routes';
+import { templateRoutes } from './tickets/templates';
+import { consoleRoutes, securityHeaders } from './web';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -24,15 +32,24 @@ export function createApp(deps: ApiDeps): Express {
     ...systemRoutes(deps, () => (document ??= openApiDocument(routes, { title: 'Support tickets API', version: '0.1.0' }))),
     ...ticketRoutes(deps),
     ...ticketActions(deps),
+    ...templateRoutes(deps),
     ...emailRoutes(deps),
+    ...attachmentRoutes(deps),
     ...knowledgeRoutes(deps),
     ...kpiRoutes(deps),
     ...adminRoutes(deps),
+    // What the browser console needs beyond the ticket routes: queues, presence, canned replies, who am I.
+    ...queueRoutes(deps),
+    ...presenceRoutes(deps),
+    ...cannedReplyRoutes(deps),
+    ...directoryRoutes(deps),
+    ...sessionRoutes(deps, secret),
   ];
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, verify: limitJsonDepth }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -45,6 +62,8 @@ export function createApp(deps: ApiDeps): Express {
   const router = express.Router();
   mountRoutes(router, routes, secret, new RateLimiter(deps.config.rateLimit, deps.config.rateBurst));
   app.use(router);
+  // The browser console at /app: static files, not API routes (outside /openapi.json).
+  app.use(consoleRoutes());
   app.use((_req, _res, next) => next(notFound('route')));
   app.use(problemHandler(deps.logger));
   return app;

@@ -8,7 +8,11 @@ import { KnowledgeStore } from '../store/knowledge';
 import { KnowledgeSearch } from '../store/knowledge-search';
 import { KpiLedger } from '../store/kpis';
 import { OutboxStore } from '../store/outbox';
+import { PresenceStore } from '../store/presence';
 import { TicketStore } from '../store/tickets';
+import { AttachmentStore } from '../store/attachments';
+import { MailStore } from '../store/mail';
+import { EmailIntake } from '../mail/intake';
 import type { ApiDeps } from './deps';
 import { TicketDesk } from './tickets/desk';
 
@@ -16,6 +20,9 @@ export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Da
   const tickets = new TicketStore(db.models);
   const knowledge = new KnowledgeStore(db.models);
   const deskConfig = new DeskConfigStore(db.models);
+  const desk = new TicketDesk(temporal, config.taskQueue, tickets, deskSettingsOf(config), config.updateTimeoutMs);
+  const mail = new MailStore(db.models);
+  const files = new AttachmentStore(db.connection.db!);
   return {
     config,
     logger,
@@ -27,6 +34,10 @@ export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Da
     search: new KnowledgeSearch(knowledge),
     outbox: new OutboxStore(db.models),
     kpis: new KpiLedger(db.models),
-    desk: new TicketDesk(temporal, config.taskQueue, tickets, deskSettingsOf(config), config.updateTimeoutMs),
+    desk,
+    intake: new EmailIntake({ desk, tickets, deskConfig, mail, files, settings: config.mail, logger }),
+    mail,
+    files,
+    presence: new PresenceStore(db.models, config.presenceTtlMs),
   };
 }

@@ -8,7 +8,11 @@ import type { KnowledgeStore } from '../store/knowledge';
 import type { KnowledgeSearch } from '../store/knowledge-search';
 import type { KpiLedger } from '../store/kpis';
 import type { OutboxStore } from '../store/outbox';
+import type { PresenceStore } from '../store/presence';
 import type { TicketStore } from '../store/tickets';
+import type { AttachmentStore } from '../store/attachments';
+import type { MailStore } from '../store/mail';
+import type { EmailIntake } from '../mail/intake';
 import type { TicketDesk } from './tickets/desk';
 
 export interface ApiDeps {
@@ -23,4 +27,9 @@ export interface ApiDeps {
   outbox: OutboxStore;
   kpis: KpiLedger;
   desk: TicketDesk;
+  /** Mail: the one intake path (shared with the SMTP intake), what was mailed, attachment files. */
+  intake: EmailIntake;
+  mail: MailStore;
+  files: AttachmentStore;
+  presence: PresenceStore;
 }

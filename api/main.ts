@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     logger.fatal('AUTH_JWT_SECRET is not set: the API will not start without a secret to verify tokens (npm start creates a development one)');
     process.exit(1);
   }
+  if (config.devSignIn) logger.warn('development sign-in is on (DEV_SIGN_IN=1): anyone may sign in as anyone at POST /dev/sign-in');
   exitWithParent();
   const [db, temporal] = await Promise.all([
     whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger),

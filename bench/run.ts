@@ -1,9 +1,10 @@
 // `npm run bench`: measures the product on real servers and prints one table (saved under bench/results/).
-// Sections: throughput, latency, sla, kpis, memory. `npm run bench -- latency kpis` runs only those.
+// Sections: throughput, latency, sla, kpis, queues, memory. `npm run bench -- latency kpis` runs only those.
 // Runs every section on the Temporal dev server, then on the full server (cluster), and prints the two columns
 // side by side with their ratio; `--dev` or `--cluster` runs one. TEMPORAL_ADDRESS and MONGODB_URI: use those.
 import { benchKpis } from './kpis';
 import { benchLatency } from './latency';
+import { benchQueues } from './queues';
 import { startProduct, type Product } from './product';
 import { report, type Column, type Figure } from './report';
 import { benchSlaLateness } from './sla-lateness';
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, Section> = {
   latency: (_s, p) => benchLatency(p),
   sla: (_s, p) => benchSlaLateness(p),
   kpis: (s) => benchKpis(s),
+  queues: (s) => benchQueues(s),
   memory: async (_s, p) => [{ section: 'memory', name: 'worker resident memory at the end', value: p.workerRssMiB(), unit: 'MiB', context: 'after all the sections above' }],
 };
 

@@ -1,5 +1,6 @@
 // Consistency of the desk's configuration: ids are unique and every reference points at something real.
-import type { Agent, Group, RoutingRule, Template } from './desk';
+import type { Agent, CannedReply, Group, RoutingRule, Template } from './desk';
+import type { Mailbox } from './mail';
 import { validateCalendar, type BusinessCalendar } from './sla/calendar';
 import type { SlaPolicy } from './sla/policy';
 import { PRIORITIES } from './ticket';
@@ -18,8 +19,8 @@ function duplicates(ids: string[], what: string, key = 'id'): ConfigProblem[] {
   });
 }
 
-/** Escalation targets must exist, must not loop back, and groups still used by agents or rules must stay. */
-export function checkGroups(groups: Group[], usedBy: { agents: Agent[]; rules: RoutingRule[] }): ConfigProblem[] {
+/** Escalation targets must exist, must not loop back, and groups still used by agents, rules or canned replies must stay. */
+export function checkGroups(groups: Group[], usedBy: { agents: Agent[]; rules: RoutingRule[]; replies?: CannedReply[] }): ConfigProblem[] {
   const ids = new Set(groups.map((g) => g.id));
   const byId = new Map(groups.map((g) => [g.id, g]));
   const problems = duplicates(groups.map((g) => g.id), 'group');
@@ -42,6 +43,19 @@ export function checkGroups(groups: Group[], usedBy: { agents: Agent[]; rules: R
   for (const rule of usedBy.rules) {
     if (rule.target !== MANUAL && !ids.has(rule.target)) problems.push({ path: '', message: `group ${rule.target} is still the target of routing rule ${rule.id}` });
   }
+  for (const reply of usedBy.replies ?? []) {
+    if (reply.group !== null && !ids.has(reply.group)) problems.push({ path: '', message: `group ${reply.group} still has canned reply ${reply.id}` });
+  }
+  return problems;
+}
+
+/** Ids are unique and each reply belongs to a group that exists, or to every group (null). */
+export function checkCannedReplies(replies: CannedReply[], groups: Group[]): ConfigProblem[] {
+  const ids = new Set(groups.map((g) => g.id));
+  const problems = duplicates(replies.map((r) => r.id), 'canned reply');
+  replies.forEach((reply, i) => {
+    if (reply.group !== null && !ids.has(reply.group)) problems.push({ path: `${i}.group`, message: `there is no group ${reply.group} (use a group id, or null for every group)` });
+  });
   return problems;
 }
 
@@ -101,5 +115,13 @@ export function checkSlaPolicies(policies: SlaPolicy[], calendars: BusinessCalen
     }
     if (policy.triage.escalateTo !== null && !groupIds.has(policy.triage.escalateTo)) problems.push({ path: `${i}.triage.escalateTo`, message: `there is no group ${policy.triage.escalateTo}` });
   });
+  return problems;
+}
+
+/** Each address once, and every mailbox's problem type a template of the desk. */
+export function checkMailboxes(mailboxes: Mailbox[], templates: Template[]): ConfigProblem[] {
+  const types = new Set(templates.map((t) => t.problemType));
+  const problems = duplicates(mailboxes.map((m) => m.address), 'address', 'address');
+  mailboxes.forEach((mailbox, i) => types.has(mailbox.problemType) || problems.push({ path: `${i}.problemType`, message: `there is no template for problem type ${mailbox.problemType}` }));
   return problems;
 }

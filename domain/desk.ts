@@ -46,6 +46,14 @@ export interface RoutingRule {
   skills: string[];
 }
 
+/** A canned reply (macro) agents start a reply from: for one group's agents, or (group null) for every group. */
+export interface CannedReply {
+  id: string;
+  title: string;
+  body: string;
+  group: string | null;
+}
+
 export type FieldType = 'string' | 'text' | 'number' | 'boolean' | 'date' | 'enum';
 
 export interface TemplateField {

@@ -50,4 +50,6 @@ export function nextStatus(action: Action, from: TicketStatus): TicketStatus {
 }
 
 export const isOpen = (status: TicketStatus) => OPEN.includes(status);
+/** Open and not yet resolved: the desk still owes the requester a solution. */
+export const isUnsolved = (status: TicketStatus) => isOpen(status) && status !== 'resolved';
 export const isWorking = (status: TicketStatus) => WORKING.includes(status);

@@ -30,7 +30,12 @@ export interface Attachment {
   name: string;
   type: string;
   size: number;
+  /** Where it is: an outside URL given at intake, or this API's download path for a file the desk keeps. */
   location: string;
+  /** The desk's stored file (GridFS), when it keeps one. */
+  id?: string;
+  /** Attached to an internal note: staff only. */
+  visibility?: 'internal';
 }
 
 export interface Assignment {

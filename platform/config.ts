@@ -21,9 +21,55 @@ export interface Config {
   rateBurst: number;
   /** How long the API waits for a workflow to confirm a change before answering 503; UPDATE_TIMEOUT, default 20s. */
   updateTimeoutMs: number;
+  /** The development sign-in route (DEV_SIGN_IN=1): only `npm start` with its development secret sets it. */
+  devSignIn: boolean;
+  /** How long a console's presence on a ticket lasts without a heartbeat; PRESENCE_TTL, default 30s. */
+  presenceTtlMs: number;
   /** Worker tuning; unset values keep the Temporal SDK's defaults (README, "Running in production"). */
   worker: WorkerTuning;
+  mail: MailSettings;
 }
+
+/** Email in and out, and attachments (README, "Email"). */
+export interface MailSettings {
+  /** Where the SMTP intake listens (SMTP_INTAKE_HOST, default 127.0.0.1; SMTP_INTAKE_PORT, default 2525). */
+  intakeHost: string;
+  intakePort: number;
+  /** The relay notices are sent through (SMTP_URL, e.g. smtp://user:pass@relay:587); unset: no mail is sent. */
+  smtpUrl: string | undefined;
+  /** The From of every notice (MAIL_FROM); required with SMTP_URL. */
+  mailFrom: string | undefined;
+  /** The largest message the intake accepts (MAIL_MAX_BYTES, default 25 MiB); larger ones are refused with 552. */
+  maxMessageBytes: number;
+  /** New tickets one sender may open by mail within the window before being told to retry later (MAIL_SENDER_LIMIT, MAIL_SENDER_WINDOW). */
+  senderLimit: number;
+  senderWindowMs: number;
+  /** The largest attachment kept, uploaded or mailed (ATTACHMENT_MAX_BYTES, default 10 MiB). */
+  attachmentMaxBytes: number;
+  /** Media types an attachment may have (ATTACHMENT_TYPES, comma-separated). */
+  attachmentTypes: string[];
+}
+
+/** What support desks are sent: documents, images, logs and archives; never HTML, SVG or programs, which a browser or OS would run. */
+export const DEFAULT_ATTACHMENT_TYPES = [
+  'text/plain',
+  'text/csv',
+  'application/pdf',
+  'application/json',
+  'application/zip',
+  'application/gzip',
+  'message/rfc822',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+];
 
 export interface WorkerTuning {
   /** Tickets kept in memory between their tasks (WORKER_CACHED_WORKFLOWS); a miss replays the history. */
@@ -52,13 +98,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: parsePositive(env.RATE_LIMIT, 50, 'RATE_LIMIT'),
     rateBurst: parsePositive(env.RATE_BURST, 100, 'RATE_BURST'),
     updateTimeoutMs: parseDuration(env.UPDATE_TIMEOUT || '20s', 'UPDATE_TIMEOUT'),
+    devSignIn: devSignIn(env),
+    presenceTtlMs: parseDuration(env.PRESENCE_TTL || '30s', 'PRESENCE_TTL'),
     worker: {
       maxCachedWorkflows: optionalPositive(env.WORKER_CACHED_WORKFLOWS, 'WORKER_CACHED_WORKFLOWS'),
       workflowTaskPollers: optionalPositive(env.WORKER_WORKFLOW_POLLERS, 'WORKER_WORKFLOW_POLLERS'),
       activityTaskPollers: optionalPositive(env.WORKER_ACTIVITY_POLLERS, 'WORKER_ACTIVITY_POLLERS'),
       maxConcurrentActivities: optionalPositive(env.WORKER_ACTIVITY_SLOTS, 'WORKER_ACTIVITY_SLOTS'),
     },
+    mail: {
+      intakeHost: env.SMTP_INTAKE_HOST || '127.0.0.1',
+      intakePort: parsePort(env.SMTP_INTAKE_PORT, 2525, 'SMTP_INTAKE_PORT'),
+      smtpUrl: env.SMTP_URL || undefined,
+      mailFrom: env.MAIL_FROM || undefined,
+      maxMessageBytes: parsePositive(env.MAIL_MAX_BYTES, 25 * 1024 * 1024, 'MAIL_MAX_BYTES'),
+      senderLimit: parsePositive(env.MAIL_SENDER_LIMIT, 20, 'MAIL_SENDER_LIMIT'),
+      senderWindowMs: parseDuration(env.MAIL_SENDER_WINDOW || '1h', 'MAIL_SENDER_WINDOW'),
+      attachmentMaxBytes: parsePositive(env.ATTACHMENT_MAX_BYTES, 10 * 1024 * 1024, 'ATTACHMENT_MAX_BYTES'),
+      attachmentTypes: env.ATTACHMENT_TYPES ? env.ATTACHMENT_TYPES.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : DEFAULT_ATTACHMENT_TYPES,
+    },
   };
+}
+
+/** Anyone may sign in as anyone through that route, so a production image (NODE_ENV=production) refuses to start with it. */
+function devSignIn(env: NodeJS.ProcessEnv): boolean {
+  if (env.DEV_SIGN_IN !== '1') return false;
+  if (env.NODE_ENV === 'production') throw new Error('DEV_SIGN_IN=1 lets anyone sign in as anyone: it is for `npm start` only, never with NODE_ENV=production');
+  return true;
 }
 
 function optionalPositive(value: string | undefined, name: string): number | undefined {
@@ -88,9 +154,9 @@ export function parseDuration(value: string, name: string): number {
   return Math.round(Number(match[1]) * UNITS[match[2]!]!);
 }
 
-function parsePort(value: string | undefined, fallback: number): number {
+function parsePort(value: string | undefined, fallback: number, name = 'PORT'): number {
   if (!value) return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a TCP port number, got "${value}"`);
   return port;
 }

@@ -1,7 +1,7 @@
 // The product's own processes for the local stacks: worker(s) and API(s) as `npm run worker` / `npm run api`
 // would run them, with their log lines handed to the caller and a promise that says when they are ready.
 import path from 'node:path';
-import { delay, launch, type ManagedProcess } from './processes';
+import { delay, launch, waitForPort, type ManagedProcess } from './processes';
 import { ROOT } from './tools';
 
 export interface App {
@@ -10,8 +10,19 @@ export interface App {
   ready: Promise<void>;
 }
 
-/** One worker (no port) or API (on `port`) process, stopped with its parent; `script` runs another worker entry point. */
-export function launchApp(name: string, options: { env: NodeJS.ProcessEnv; port?: number; script?: string; log(source: string, line: string): void }): App {
+export interface AppOptions {
+  env: NodeJS.ProcessEnv;
+  /** An API on this port (ready when /readyz answers). */
+  port?: number;
+  /** Another entry point than the worker's or the API's. */
+  script?: string;
+  /** Ready once this TCP port accepts connections (the mail intake and sink). */
+  listens?: number;
+  log(source: string, line: string): void;
+}
+
+/** One worker (no port) or API (on `port`) process, stopped with its parent; `script` runs another entry point. */
+export function launchApp(name: string, options: AppOptions): App {
   const api = options.port !== undefined;
   let polling: () => void = () => undefined;
   const up = new Promise<void>((resolve) => (polling = resolve));
@@ -26,7 +37,8 @@ export function launchApp(name: string, options: { env: NodeJS.ProcessEnv; port?
   });
   const exited = proc.exited.then((code) => Promise.reject(new Error(`${name} exited with code ${code}`)));
   exited.catch(() => undefined); // only a rejection while waiting for readiness matters
-  return { process: proc, ready: Promise.race([api ? waitForApi(`http://127.0.0.1:${options.port}`) : up, exited]) };
+  const ready = options.listens !== undefined ? waitForPort(options.listens, proc, 120_000) : api ? waitForApi(`http://127.0.0.1:${options.port}`) : up;
+  return { process: proc, ready: Promise.race([ready, exited]) };
 }
 
 /** A worker or API that can be started again: what `npm start` supervises and the fault suite kills. */
@@ -36,16 +48,24 @@ export interface RestartableApp {
   start(): Promise<ManagedProcess>;
 }
 
-/** The workers and APIs of a start command, not yet started; each starts (and starts again) by its `start`. */
-export function productApps(options: { env: NodeJS.ProcessEnv; workers: number; apiPorts: number[]; log(source: string, line: string): void }): RestartableApp[] {
-  const { env, log } = options;
-  const specs: Array<{ name: string; port?: number }> = [];
-  for (let i = 1; i <= options.workers; i++) specs.push({ name: options.workers > 1 ? `worker-${i}` : 'worker' });
-  options.apiPorts.forEach((port, i) => specs.push({ name: options.apiPorts.length > 1 ? `api-${i + 1}` : 'api', port }));
-  return specs.map(({ name, port }) => restartableApp(name, { env, port, log }));
+/** Mail under a start command (stack/settings mailSettings): the SMTP intake, and the local sink unless a relay is set. */
+export interface MailApps {
+  intakePort: number;
+  sink: { port: number; dir: string } | null;
 }
 
-export function restartableApp(name: string, options: { env: NodeJS.ProcessEnv; port?: number; log(source: string, line: string): void }): RestartableApp {
+/** The workers, APIs and mail services of a start command, not yet started; each starts (and starts again) by its `start`. */
+export function productApps(options: { env: NodeJS.ProcessEnv; workers: number; apiPorts: number[]; mail?: MailApps; log(source: string, line: string): void }): RestartableApp[] {
+  const { env, log, mail } = options;
+  const specs: Array<Omit<AppOptions, 'log'> & { name: string }> = [];
+  if (mail?.sink) specs.push({ name: 'mail-sink', script: 'mail/sink-main.ts', listens: mail.sink.port, env: { ...env, MAIL_SINK_PORT: String(mail.sink.port), MAIL_SINK_DIR: mail.sink.dir } });
+  for (let i = 1; i <= options.workers; i++) specs.push({ name: options.workers > 1 ? `worker-${i}` : 'worker', env });
+  options.apiPorts.forEach((port, i) => specs.push({ name: options.apiPorts.length > 1 ? `api-${i + 1}` : 'api', port, env }));
+  if (mail) specs.push({ name: 'mail-intake', script: 'mail/intake-main.ts', listens: mail.intakePort, env: { ...env, SMTP_INTAKE_PORT: String(mail.intakePort) } });
+  return specs.map(({ name, ...app }) => restartableApp(name, { ...app, log }));
+}
+
+export function restartableApp(name: string, options: AppOptions): RestartableApp {
   const app: RestartableApp = {
     name,
     process: undefined as unknown as ManagedProcess,

@@ -1,7 +1,8 @@
 // A small but realistic support organisation: what `npm start` seeds into an empty database, and what
 // the tests use as their desk. Three product lines, tiers 1–3, skills, ordered routing rules, templates.
-import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+import type { Agent, CannedReply, Group, RoutingRule, Template } from '../domain/desk';
 import type { Article } from '../domain/knowledge';
+import type { Mailbox } from '../domain/mail';
 import type { BusinessCalendar } from '../domain/sla/calendar';
 import { suggestedPolicy, type SlaPolicy } from '../domain/sla/policy';
 
@@ -87,6 +88,97 @@ export const demoTemplates: Template[] = [
     defaultUrgency: 'medium',
   },
 ];
+
+/** Replies agents start from in the console: a few per group, and some for every group (group null). */
+export const demoCannedReplies: CannedReply[] = [
+  {
+    id: 'ack-investigating',
+    title: 'Acknowledge: looking into it',
+    body: 'Thank you for reporting this. I have picked up your ticket and am looking into it now. I will update you here as soon as I know more, and at the latest within the next business day.',
+    group: null,
+  },
+  {
+    id: 'need-details',
+    title: 'Ask for details and screenshots',
+    body: 'To get to the bottom of this, could you send us:\n- the exact error message (a screenshot is ideal),\n- when it last happened, with the time,\n- whether it affects only you or colleagues too?\nThe ticket stays on hold until we hear from you.',
+    group: null,
+  },
+  {
+    id: 'confirm-fixed',
+    title: 'Solved: please confirm',
+    body: 'We believe this is now solved. Could you check on your side and confirm? If it still happens, just reply to say so and the ticket reopens with the same engineer.',
+    group: null,
+  },
+  {
+    id: 'sd-password-reset',
+    title: 'Password reset link',
+    body: 'You can reset your password yourself with "Forgot password" on the sign-in page; the link we email you is valid for 30 minutes. If your account is locked after too many attempts, it unlocks by itself after 15 minutes.',
+    group: 'service-desk',
+  },
+  {
+    id: 'sd-access-approval',
+    title: 'Access request: waiting for approval',
+    body: 'Your access request is complete on our side. It now needs your manager\'s approval; we have asked them and will grant the access as soon as they approve.',
+    group: 'service-desk',
+  },
+  {
+    id: 'net-vpn-client',
+    title: 'VPN: update the client to 5.2',
+    body: 'These disconnects come from an idle timeout on our VPN gateway. Version 5.2 of the VPN client keeps the tunnel alive: please install it from the software centre (Software > Network > VPN client 5.2), restart, and let us know if the tunnel still drops.',
+    group: 'network-l1',
+  },
+  {
+    id: 'net-wifi-basics',
+    title: 'Wi-Fi: first checks',
+    body: 'Could you try the following and tell us what changes?\n1. Forget the "Corp" network and join it again.\n2. Move closer to an access point for a minute.\n3. Tell us the building, floor and room, so we can check the access point there.',
+    group: 'network-l1',
+  },
+  {
+    id: 'net-l2-capture',
+    title: 'Packet capture needed',
+    body: 'To trace this we need a packet capture while the problem happens. We will send a short guide; if you prefer, an engineer can join a screen-sharing session at a time that suits you.',
+    group: 'network-l2',
+  },
+  {
+    id: 'net-l3-change-window',
+    title: 'Fix scheduled in the change window',
+    body: 'We have found the cause in the core network configuration. The fix needs a change window: it is scheduled for Saturday 06:00–08:00 (Paris time). We will confirm here once it is done.',
+    group: 'network-l3',
+  },
+  {
+    id: 'bill-duplicate-charge',
+    title: 'Duplicate charge refunded',
+    body: 'You were charged twice because the payment was retried after a timeout. The duplicate is refunded automatically; depending on your bank it shows on your statement within 5 business days.',
+    group: 'billing-l1',
+  },
+  {
+    id: 'bill-invoice-copy',
+    title: 'Invoice copy',
+    body: 'You can download every invoice from Billing > Invoices in the portal. I have also attached a copy of the invoice you asked for to this ticket.',
+    group: 'billing-l1',
+  },
+  {
+    id: 'bill-refund-approved',
+    title: 'Refund approved',
+    body: 'Your refund is approved and has been sent to the original payment method. Please allow 5 to 10 business days for it to arrive.',
+    group: 'billing-l2',
+  },
+  {
+    id: 'plat-logs-request',
+    title: 'Server logs needed',
+    body: 'Could you run `journalctl -u <service> --since "1 hour ago"` on the affected server and attach the output? Please remove any passwords or tokens first.',
+    group: 'platform-l2',
+  },
+  {
+    id: 'plat-incident-update',
+    title: 'Incident: status update',
+    body: 'Update on the incident: the service is running on the standby cluster and is stable. We are still working on the root cause and will post the next update within two hours.',
+    group: 'platform-l3',
+  },
+];
+
+/** The addresses the demo desk receives mail for (SPEC §17): support@ opens general questions for the service desk. */
+export const demoMailboxes: Mailbox[] = [{ address: 'support@example.com', name: 'Support', productLine: 'general', problemType: 'question' }];
 
 const weekdays = (start: string, end: string) => (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, start, end }));
 

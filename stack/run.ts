@@ -3,13 +3,13 @@
 // under the data folder's logs/). Every process is supervised; Ctrl-C stops everything in order.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { productApps, type RestartableApp } from './apps';
+import { productApps, type MailApps, type RestartableApp } from './apps';
 import { seedIfEmpty } from './seed';
 import type { RunningStack } from './stack';
 import { Supervisor } from './supervisor';
 import { ROOT } from './tools';
 
-const COLORS: Record<string, number> = { temporal: 35, 'temporal-ui': 95, postgres: 34, ferretdb: 36, worker: 32, api: 33, stack: 37 };
+const COLORS: Record<string, number> = { temporal: 35, 'temporal-ui': 95, postgres: 34, ferretdb: 36, worker: 32, api: 33, 'mail-intake': 31, 'mail-sink': 90, stack: 37 };
 
 /** The console log of a start command; `keepIn` also appends each source's lines to `<dir>/<source>.log`. */
 export const logFiles = {
@@ -40,6 +40,7 @@ export async function runProduct(options: {
   env: NodeJS.ProcessEnv;
   workers: number;
   apiPorts: number[];
+  mail?: MailApps;
   banner: string[];
 }): Promise<void> {
   let servers: Pick<RunningStack, 'servers' | 'stop'> | null = null;
@@ -70,7 +71,7 @@ export async function runProduct(options: {
     servers = await options.startServers();
     for (const [name, server] of Object.entries(servers.servers)) supervisor.watch(name, server);
     await seedIfEmpty(options.mongodbUri, (line) => log('stack', line));
-    apps = productApps({ env: options.env, workers: options.workers, apiPorts: options.apiPorts, log });
+    apps = productApps({ env: options.env, workers: options.workers, apiPorts: options.apiPorts, ...(options.mail ? { mail: options.mail } : {}), log });
     await Promise.all(apps.map((app) => app.start()));
     for (const app of apps) supervisor.watch(app.name, app);
   } catch (err) {

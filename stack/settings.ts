@@ -30,6 +30,22 @@ function portOf(hostPort: string, fallback: number): number {
   return Number.isInteger(port) && port > 0 ? port : fallback;
 }
 
+/**
+ * Mail under a start command: the intake on SMTP_INTAKE_PORT and, unless SMTP_URL names a real relay, the local
+ * sink on MAIL_SINK_PORT (2526) writing .eml files under `<data>/mail/sent/`, with SMTP_URL pointed at it.
+ */
+export function mailSettings(dataDir: string, env: NodeJS.ProcessEnv = process.env) {
+  const sinkPort = Number(env.MAIL_SINK_PORT || 2526);
+  const relay = env.SMTP_URL ? new URL(env.SMTP_URL) : null;
+  return {
+    intakePort: loadConfig(env).mail.intakePort,
+    sink: relay ? null : { port: sinkPort, dir: path.join(dataDir, 'mail', 'sent') },
+    /** For the banner: where notices go, without credentials. */
+    relay: relay ? `${relay.protocol}//${relay.host}` : null,
+    env: { SMTP_URL: env.SMTP_URL || `smtp://127.0.0.1:${sinkPort}`, MAIL_FROM: env.MAIL_FROM || 'Support <support@example.com>' },
+  };
+}
+
 /** The development secret `npm start` signs tokens with: made once, kept in .data/ so tokens survive restarts. */
 export function developmentSecret(): string {
   if (existsSync(SECRET_FILE)) return readFileSync(SECRET_FILE, 'utf8').trim();
@@ -37,6 +53,14 @@ export function developmentSecret(): string {
   const secret = randomBytes(32).toString('hex');
   writeFileSync(SECRET_FILE, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * What the start commands give the API for tokens: AUTH_JWT_SECRET when set (no development sign-in, whatever the
+ * environment says), else the development secret, and with it the development sign-in route (DEV_SIGN_IN=1).
+ */
+export function tokenEnv(env: NodeJS.ProcessEnv = process.env): { AUTH_JWT_SECRET: string; DEV_SIGN_IN: '1' | undefined } {
+  return env.AUTH_JWT_SECRET ? { AUTH_JWT_SECRET: env.AUTH_JWT_SECRET, DEV_SIGN_IN: undefined } : { AUTH_JWT_SECRET: developmentSecret(), DEV_SIGN_IN: '1' };
 }
 
 /** The secret a token should be signed with here: the environment's, else the development one if it exists. */

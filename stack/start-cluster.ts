@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { loadConfig } from '../platform/config';
 import { log, logFiles, runProduct } from './run';
-import { developmentSecret, DATA_DIR, localSettings } from './settings';
+import { DATA_DIR, localSettings, mailSettings, tokenEnv } from './settings';
 import { startStack, stopLeftovers } from './stack';
 import { ensureTools } from './tools';
 
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const settings = localSettings();
   const port = loadConfig().port;
   const dataDir = path.join(DATA_DIR, 'cluster');
+  const mail = mailSettings(dataDir);
   await stopLeftovers(dataDir, log);
   await ensureTools({
     cluster: true,
@@ -23,11 +24,12 @@ async function main(): Promise<void> {
       { port: settings.uiPort, what: 'the Temporal UI' },
       { port: settings.postgresPort, what: 'PostgreSQL' },
       { port: settings.mongoPort, what: 'FerretDB' },
+      { port: mail.intakePort, what: 'the mail intake' },
+      ...(mail.sink ? [{ port: mail.sink.port, what: 'the mail sink' }] : []),
     ],
   });
   logFiles.keepIn(path.join(dataDir, 'logs'));
-  const secret = process.env.AUTH_JWT_SECRET || developmentSecret();
-  const env = { ...process.env, AUTH_JWT_SECRET: secret, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
+  const env = { ...process.env, ...tokenEnv(), ...mail.env, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
   log('stack', `starting the full Temporal server on ${settings.temporalPort} with PostgreSQL on ${settings.postgresPort}, the Temporal UI on ${settings.uiPort}, FerretDB on ${settings.mongoPort} (data in .data/cluster)`);
   await runProduct({
     startServers: () =>
@@ -42,12 +44,15 @@ async function main(): Promise<void> {
     env,
     workers: 2,
     apiPorts: [port, port + 1],
+    mail: { intakePort: mail.intakePort, sink: mail.sink },
     banner: [
       `API          http://127.0.0.1:${port} and http://127.0.0.1:${port + 1} (two processes; OpenAPI: /openapi.json)`,
       `Temporal UI  ${settings.uiUrl}   (standalone UI server)`,
       `Temporal     ${settings.temporalAddress} (full server: frontend, history, matching, worker; config stack/cluster/temporal.yaml)`,
       `MongoDB      ${settings.mongodbUri}   workers: 2 on task queue ${loadConfig(env).taskQueue}`,
       `Token        npm run token -- --role requester --sub alice`,
+      `Mail in      smtp://127.0.0.1:${mail.intakePort}   (the desk's addresses: GET /admin/mailboxes; demo: support@example.com)`,
+      `Mail out     ${mail.sink ? `local sink on 127.0.0.1:${mail.sink.port}, every message in .data/cluster/mail/sent/` : `through ${mail.relay}`}`,
       'Stop         Ctrl-C',
     ],
   });

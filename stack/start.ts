@@ -3,13 +3,14 @@
 import path from 'node:path';
 import { loadConfig } from '../platform/config';
 import { log, logFiles, runProduct } from './run';
-import { developmentSecret, DATA_DIR, localSettings } from './settings';
+import { DATA_DIR, localSettings, mailSettings, tokenEnv } from './settings';
 import { startStack, stopLeftovers } from './stack';
 import { ensureTools } from './tools';
 
 async function main(): Promise<void> {
   const settings = localSettings();
   const port = loadConfig().port;
+  const mail = mailSettings(DATA_DIR);
   await stopLeftovers(DATA_DIR, log);
   await ensureTools({
     dataDir: DATA_DIR,
@@ -17,11 +18,12 @@ async function main(): Promise<void> {
       { port, what: 'the API' },
       ...(process.env.TEMPORAL_ADDRESS ? [] : [{ port: settings.temporalPort, what: 'Temporal' }, { port: settings.uiPort, what: 'the Temporal UI' }]),
       ...(process.env.MONGODB_URI ? [] : [{ port: settings.postgresPort, what: 'PostgreSQL' }, { port: settings.mongoPort, what: 'FerretDB' }]),
+      { port: mail.intakePort, what: 'the mail intake' },
+      ...(mail.sink ? [{ port: mail.sink.port, what: 'the mail sink' }] : []),
     ],
   });
   logFiles.keepIn(path.join(DATA_DIR, 'logs'));
-  const secret = process.env.AUTH_JWT_SECRET || developmentSecret();
-  const env = { ...process.env, AUTH_JWT_SECRET: secret, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
+  const env = { ...process.env, ...tokenEnv(), ...mail.env, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
   log('stack', process.env.TEMPORAL_ADDRESS ? `using Temporal at ${process.env.TEMPORAL_ADDRESS}` : `starting Temporal dev server on ${settings.temporalPort} (UI ${settings.uiPort}, state in .data/temporal.db)`);
   log('stack', process.env.MONGODB_URI ? `using MongoDB at ${process.env.MONGODB_URI}` : `starting PostgreSQL on ${settings.postgresPort} and FerretDB on ${settings.mongoPort} (data in .data/postgres)`);
   await runProduct({
@@ -37,11 +39,15 @@ async function main(): Promise<void> {
     env,
     workers: 1,
     apiPorts: [port],
+    mail: { intakePort: mail.intakePort, sink: mail.sink },
     banner: [
       `API          http://127.0.0.1:${port}   (OpenAPI: /openapi.json)`,
+      `Console      http://127.0.0.1:${port}/app`,
       `Temporal UI  ${settings.uiUrl}${process.env.TEMPORAL_ADDRESS ? '   (external server)' : ''}`,
       `Temporal     ${settings.temporalAddress}   MongoDB ${settings.mongodbUri}`,
       `Token        npm run token -- --role requester --sub alice${process.env.AUTH_JWT_SECRET ? '' : '   (development secret in .data/dev-secret)'}`,
+      `Mail in      smtp://127.0.0.1:${mail.intakePort}   (the desk's addresses: GET /admin/mailboxes; demo: support@example.com)`,
+      `Mail out     ${mail.sink ? `local sink on 127.0.0.1:${mail.sink.port}, every message in .data/mail/sent/` : `through ${mail.relay}`}`,
       'Stop         Ctrl-C',
     ],
   });

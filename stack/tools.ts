@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildConsole, consoleFingerprint, WEB_DIST } from './console-build';
 import { checkPrerequisites, type Prerequisites } from './preflight';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -33,12 +34,25 @@ interface Tool {
   binary: string;
   needs: string[]; // commands on PATH
   coldTime: string;
+  /** Names its stamp and build log when the binary's name would not (default: the binary's name). */
+  id?: string;
   fingerprint(): string;
   build(log: NodeJS.WritableStream): Promise<void>;
 }
 
 const ferretDir = path.join(ROOT, 'stack', 'ferretdb');
 const testServerPom = path.join(ROOT, 'stack', 'test-server', 'pom.xml');
+
+/** The browser console (web/), bundled by esbuild's JS API: nothing to install, about a second. */
+const webConsole: Tool = {
+  name: 'the browser console (web/ → web/dist)',
+  binary: path.join(WEB_DIST, 'index.html'),
+  needs: [],
+  coldTime: 'about a second',
+  id: 'web-console',
+  fingerprint: consoleFingerprint,
+  build: () => buildConsole(),
+};
 
 const temporalCli: Tool = {
   name: `Temporal CLI ${TEMPORAL_CLI_VERSION} (dev server + Web UI)`,
@@ -125,10 +139,10 @@ export interface ToolOptions {
 
 /** Checks every prerequisite first (in seconds), then builds whatever tool is missing or out of date. */
 export async function ensureTools(options: ToolOptions = {}): Promise<void> {
-  const wanted = [temporalCli, ferretdb, ...(options.forTests ? [testServer] : []), ...(options.cluster ? [temporalServer, sqlTool, uiServer] : [])];
+  const wanted = [webConsole, temporalCli, ferretdb, ...(options.forTests ? [testServer] : []), ...(options.cluster ? [temporalServer, sqlTool, uiServer] : [])];
   const stale = wanted.filter((tool) => !isCurrent(tool));
   await checkPrerequisites(
-    { build: stale.flatMap((tool) => tool.needs), run: options.forTests ? ['java'] : [], dataDir: options.dataDir ?? tmpdir(), ports: options.ports },
+    { build: stale.flatMap((tool) => tool.needs), run: options.forTests ? ['java'] : [], browser: options.forTests, dataDir: options.dataDir ?? tmpdir(), ports: options.ports },
     say,
   );
   if (stale.length === 0) return;
@@ -138,7 +152,7 @@ export async function ensureTools(options: ToolOptions = {}): Promise<void> {
 
 async function buildWithProgress(tool: Tool): Promise<void> {
   const started = Date.now();
-  const logFile = path.join(LOG_DIR, `${path.basename(tool.binary)}.log`);
+  const logFile = path.join(LOG_DIR, `${toolId(tool)}.log`);
   const log = createWriteStream(logFile);
   say(`building ${tool.name} (cold: ${tool.coldTime}; log: ${path.relative(ROOT, logFile)})`);
   const ticker = setInterval(() => say(`… still building ${tool.name} (${elapsed(started)})`), 20_000);
@@ -160,7 +174,8 @@ function isCurrent(tool: Tool): boolean {
   return existsSync(tool.binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === tool.fingerprint();
 }
 
-const stampPath = (tool: Tool) => path.join(STAMP_DIR, path.basename(tool.binary));
+const toolId = (tool: Tool) => tool.id ?? path.basename(tool.binary);
+const stampPath = (tool: Tool) => path.join(STAMP_DIR, toolId(tool));
 
 function hashFiles(files: string[]): string {
   const hash = createHash('sha256');

@@ -1,6 +1,7 @@
 // The desk's configuration in MongoDB: groups, agents, routing rules (ordered), intake templates, SLA policies
-// and business calendars. Read through a per-process cache that reloads when an admin changes anything.
-import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+// business calendars and canned replies. Read through a per-process cache that reloads when an admin changes anything.
+import type { Agent, CannedReply, Group, RoutingRule, Template } from '../domain/desk';
+import type { Mailbox } from '../domain/mail';
 import type { BusinessCalendar } from '../domain/sla/calendar';
 import { policyFor, type SlaPolicy, type SlaSnapshot } from '../domain/sla/policy';
 import type { Models } from './models';
@@ -13,6 +14,8 @@ interface DeskConfig {
   templates: Template[];
   slaPolicies: SlaPolicy[];
   calendars: BusinessCalendar[];
+  cannedReplies: CannedReply[];
+  mailboxes: Mailbox[];
 }
 
 export class DeskConfigStore {
@@ -31,6 +34,8 @@ export class DeskConfigStore {
   template = async (problemType: string) => (await this.templates()).find((t) => t.problemType === problemType) ?? null;
   slaPolicies = async () => (await this.config.get()).slaPolicies;
   calendars = async () => (await this.config.get()).calendars;
+  cannedReplies = async () => (await this.config.get()).cannedReplies;
+  mailboxes = async () => (await this.config.get()).mailboxes;
 
   /** The policy a new ticket of this product line starts with, and the calendars it counts on. */
   async slaSnapshotFor(productLine: string): Promise<SlaSnapshot | null> {
@@ -49,6 +54,8 @@ export class DeskConfigStore {
   replaceTemplates = (templates: Template[]) => this.replace(this.models.Template, templates.map(({ problemType, ...t }) => ({ _id: problemType, ...t })));
   replaceSlaPolicies = (policies: SlaPolicy[]) => this.replace(this.models.SlaPolicy, policies.map(({ id, ...p }) => ({ _id: id, ...p })));
   replaceCalendars = (calendars: BusinessCalendar[]) => this.replace(this.models.Calendar, calendars.map(({ id, ...c }) => ({ _id: id, ...c })));
+  replaceCannedReplies = (replies: CannedReply[]) => this.replace(this.models.CannedReply, replies.map(({ id, ...r }, order) => ({ _id: id, order, ...r })));
+  replaceMailboxes = (mailboxes: Mailbox[]) => this.replace(this.models.Mailbox, mailboxes.map(({ address, ...m }) => ({ _id: address.toLowerCase(), ...m })));
 
   private async replace(model: ReplaceableModel, docs: Array<{ _id: string }>): Promise<void> {
     if (docs.length > 0) {
@@ -63,13 +70,15 @@ export class DeskConfigStore {
 
   private async loadAll(): Promise<DeskConfig> {
     const m = this.models;
-    const [groups, agents, rules, templates, policies, calendars] = await Promise.all([
+    const [groups, agents, rules, templates, policies, calendars, mailboxes, cannedReplies] = await Promise.all([
       m.Group.find().sort({ _id: 1 }).lean(),
       m.Agent.find().sort({ _id: 1 }).lean(),
       m.RoutingRule.find().sort({ order: 1 }).lean(),
       m.Template.find().sort({ _id: 1 }).lean(),
       m.SlaPolicy.find().sort({ _id: 1 }).lean(),
       m.Calendar.find().sort({ _id: 1 }).lean(),
+      m.Mailbox.find().sort({ _id: 1 }).lean(),
+      m.CannedReply.find().sort({ order: 1 }).lean(),
     ]);
     return {
       groups: groups.map(({ _id, ...g }) => ({ id: _id, ...g })),
@@ -78,6 +87,8 @@ export class DeskConfigStore {
       templates: templates.map(({ _id, ...t }) => ({ problemType: _id, ...t })),
       slaPolicies: policies.map(({ _id, ...p }) => ({ id: _id, ...p })),
       calendars: calendars.map(({ _id, ...c }) => ({ id: _id, ...c })),
+      cannedReplies: cannedReplies.map(({ _id, order: _order, ...r }) => ({ id: _id, ...r })),
+      mailboxes: mailboxes.map(({ _id, ...m }) => ({ address: _id, ...m })),
     };
   }
 }

@@ -1,15 +1,18 @@
 // MongoDB collections of the product, as Mongoose models bound to one connection.
 // Only features FerretDB v1 supports are used (SPEC §18): plain and unique compound indexes, no TTL or partial ones.
 import { Schema, type Connection } from 'mongoose';
-import type { Agent, Group, RoutingRule, Template } from '../domain/desk';
+import type { Agent, CannedReply, Group, RoutingRule, Template } from '../domain/desk';
 import type { Article } from '../domain/knowledge';
+import type { Mailbox } from '../domain/mail';
 import type { Notification } from '../domain/notifications';
 import type { BusinessCalendar } from '../domain/sla/calendar';
 import type { SlaPolicy } from '../domain/sla/policy';
 import { CHANNELS, IMPACTS, PRIORITIES, STATUSES, URGENCIES, type Ticket } from '../domain/ticket';
 import type { TimelineEvent } from '../domain/timeline';
+import type { QueueKeys } from './queues';
 
-export type TicketDocument = Omit<Ticket, 'id'> & { _id: string };
+/** The stored ticket, with the keys its queues filter and sort by (store/queues.ts); older documents may lack them. */
+export type TicketDocument = Omit<Ticket, 'id'> & { _id: string } & Partial<QueueKeys>;
 export type TimelineDocument = TimelineEvent & { _id: string };
 export type GroupDocument = Omit<Group, 'id'> & { _id: string };
 export type AgentDocument = Omit<Agent, 'id'> & { _id: string };
@@ -30,6 +33,33 @@ export interface AgentLoadDocument {
   lastAssignedAt: string | null;
   version: number;
 }
+/** A Message-ID the desk sent or received, and the ticket it belongs to: how replies find their ticket. */
+export interface MailThreadDocument {
+  _id: string;
+  ticketId: string;
+  direction: 'in' | 'out';
+  at: string;
+  /** Inbound: who sent it (the From address), and what it became; `opened` ones count against MAIL_SENDER_LIMIT. */
+  sender?: string;
+  outcome?: 'opened' | 'comment' | 'note';
+}
+/** A notice sent by mail, keyed by its outbox notification, so a relay that restarts never sends it twice. */
+export interface MailSentDocument {
+  _id: string;
+  ticketId: string;
+  kind: string;
+  messageId: string;
+  to: string[];
+  subject: string;
+  status: 'sending' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  /** Recipients the relay refused while taking the message for the others. */
+  rejected: string[];
+  createdAt: string;
+  sentAt: string | null;
+}
+export type MailboxDocument = Omit<Mailbox, 'address'> & { _id: string };
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export type OutboxDocument = Omit<Notification, 'id'> & {
   _id: string;
@@ -77,10 +107,13 @@ const ticketSchema = new Schema<TicketDocument>(
     closure: { type: Mixed, required: true },
     stats: { type: Mixed, required: true },
     version: { type: Number, required: true },
+    queueFlags: { type: [String], default: undefined },
+    dueAt: { type: String },
   },
   options('tickets'),
 );
 ticketSchema.index({ 'requester.id': 1, createdAt: -1 });
+ticketSchema.index({ queueFlags: 1, dueAt: 1 });
 ticketSchema.index({ 'assignment.group': 1, createdAt: -1 });
 ticketSchema.index({ status: 1, createdAt: -1 });
 
@@ -238,6 +271,89 @@ const outboxSchema = new Schema<OutboxDocument>(
 outboxSchema.index({ status: 1, nextAttemptAt: 1 });
 outboxSchema.index({ ticketId: 1 });
 
+const mailThreadSchema = new Schema<MailThreadDocument>(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    at: { type: String, required: true },
+    sender: { type: String },
+    outcome: { type: String, enum: ['opened', 'comment', 'note'] },
+  },
+  options('mail_threads'),
+);
+mailThreadSchema.index({ ticketId: 1, direction: 1, at: 1 });
+mailThreadSchema.index({ sender: 1, at: 1 });
+
+const mailSentSchema = new Schema<MailSentDocument>(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    kind: { type: String, required: true },
+    messageId: { type: String, required: true },
+    to: { type: [String], default: [] },
+    subject: { type: String, required: true },
+    status: { type: String, enum: ['sending', 'sent', 'failed'], required: true },
+    attempts: { type: Number, required: true },
+    lastError: { type: String, default: null },
+    rejected: { type: [String], default: [] },
+    createdAt: { type: String, required: true },
+    sentAt: { type: String, default: null },
+  },
+  options('mail_sent'),
+);
+mailSentSchema.index({ ticketId: 1 });
+
+const mailboxSchema = new Schema<MailboxDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    productLine: { type: String, required: true },
+    problemType: { type: String, required: true },
+  },
+  options('mailboxes'),
+);
+
+export type CannedReplyDocument = Omit<CannedReply, 'id'> & { _id: string; order: number };
+const cannedReplySchema = new Schema<CannedReplyDocument>(
+  {
+    _id: { type: String, required: true },
+    order: { type: Number, required: true },
+    title: { type: String, required: true },
+    body: { type: String, required: true },
+    group: { type: String, default: null },
+  },
+  options('canned_replies'),
+);
+
+/** Someone staff with a ticket open in the console (_id `${ticketId}:${sub}`); stale after the presence TTL. */
+export interface PresenceDocument {
+  _id: string;
+  ticketId: string;
+  sub: string;
+  name: string | null;
+  role: string;
+  state: 'viewing' | 'replying';
+  /** When they entered this state, and when their console last said they are still there. */
+  since: string;
+  at: string;
+}
+const presenceSchema = new Schema<PresenceDocument>(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    sub: { type: String, required: true },
+    name: { type: String, default: null },
+    role: { type: String, required: true },
+    state: { type: String, enum: ['viewing', 'replying'], required: true },
+    since: { type: String, required: true },
+    at: { type: String, required: true },
+  },
+  options('presence'),
+);
+// No TTL index on FerretDB: readers skip stale entries by `at`, and writers delete them (store/presence.ts).
+presenceSchema.index({ ticketId: 1 });
+
 export function bindModels(connection: Connection) {
   return {
     Ticket: connection.model<TicketDocument>('Ticket', ticketSchema),
@@ -250,10 +366,15 @@ export function bindModels(connection: Connection) {
     SlaPolicy: connection.model<SlaPolicyDocument>('SlaPolicy', slaPolicySchema),
     Calendar: connection.model<CalendarDocument>('Calendar', calendarSchema),
     Outbox: connection.model<OutboxDocument>('Outbox', outboxSchema),
+    MailThread: connection.model<MailThreadDocument>('MailThread', mailThreadSchema),
+    MailSent: connection.model<MailSentDocument>('MailSent', mailSentSchema),
+    Mailbox: connection.model<MailboxDocument>('Mailbox', mailboxSchema),
     Article: connection.model<ArticleDocument>('Article', articleSchema),
     Version: connection.model<VersionDocument>('Version', versionSchema),
     KpiDay: connection.model<KpiFactsDocument>('KpiDay', kpiFactsSchema('kpi_days')),
     KpiBacklog: connection.model<KpiFactsDocument>('KpiBacklog', kpiFactsSchema('kpi_backlog')),
+    CannedReply: connection.model<CannedReplyDocument>('CannedReply', cannedReplySchema),
+    Presence: connection.model<PresenceDocument>('Presence', presenceSchema),
   };
 }
 

@@ -7,6 +7,14 @@ import type { TimelineEvent } from '../domain/timeline';
 import { insertOnce, isDuplicateKey } from './insert-once';
 import { KpiLedger } from './kpis';
 import type { Models, TicketDocument } from './models';
+import { allOf, queueKeys, QUEUE_KEYS_VERSION, type Filter } from './queues';
+
+const QUEUE_KEYS_MARKER = 'ticket-queue-keys';
+
+/** Newest first (`created`), or the nearest running SLA deadline first (`due`). */
+export type TicketSort = 'created' | 'due';
+/** Where a page ends: the last ticket's sort key and id. */
+export type TicketCursor = { sort: 'created'; createdAt: string; id: string } | { sort: 'due'; dueAt: string; id: string };
 
 /** One state change of a ticket: the ticket as it now stands and everything that goes with it. */
 export interface TicketChange {
@@ -63,9 +71,9 @@ export class TicketStore {
       await agents.updateOne({ _id: agent as never }, { $addToSet: { open: ticket.id as never }, $set: { lastAssignedAt: ticket.updatedAt }, $inc: { version: 1 } }, { upsert: true });
     }
 
-    const { id, ...fields } = ticket;
+    const { _id, ...fields } = documentOf(ticket);
     try {
-      await this.models.Ticket.collection.updateOne({ _id: id as never, version: { $lt: ticket.version } }, { $set: fields }, { upsert: true });
+      await this.models.Ticket.collection.updateOne({ _id: _id as never, version: { $lt: ticket.version } }, { $set: fields }, { upsert: true });
     } catch (err) {
       // This version or a newer one is already stored: the upsert collides with it on _id.
       if (!isDuplicateKey(err)) throw err;
@@ -83,8 +91,8 @@ export class TicketStore {
     for (const agent of unclaim) writes.push(agents.updateOne({ _id: agent as never }, { $pull: { open: ticket.id as never }, $inc: { version: 1 } }));
     for (const agent of rehold) writes.push(agents.updateOne({ _id: agent as never }, { $addToSet: { open: ticket.id as never }, $inc: { version: 1 } }));
     if (recorded) {
-      const { id, ...fields } = ticket;
-      writes.push(this.models.Ticket.collection.updateOne({ _id: id as never, version: { $lte: ticket.version } }, { $set: fields }));
+      const { _id, ...fields } = documentOf(ticket);
+      writes.push(this.models.Ticket.collection.updateOne({ _id: _id as never, version: { $lte: ticket.version } }, { $set: fields }));
       writes.push(this.kpis.record(ticket, true));
     }
     await Promise.all(writes);
@@ -95,16 +103,43 @@ export class TicketStore {
     return doc ? toTicket(doc) : null;
   }
 
-  /** Newest first; the cursor is the last item's (createdAt, id). */
-  async list(filter: Record<string, unknown>, page: { limit: number; after?: { createdAt: string; id: string } }): Promise<Ticket[]> {
-    const cursor = page.after
-      ? { $or: [{ createdAt: { $lt: page.after.createdAt } }, { createdAt: page.after.createdAt, _id: { $lt: page.after.id } }] }
-      : {};
-    const docs = await this.models.Ticket.find({ $and: [filter, cursor] })
-      .sort({ createdAt: -1, _id: -1 })
+  /** A page in the given order, after the cursor (see cursorOf); ties are broken by id. */
+  async list(filter: Filter, page: { limit: number; sort?: TicketSort; after?: TicketCursor }): Promise<Ticket[]> {
+    const sort = page.sort ?? 'created';
+    const after = page.after?.sort === sort ? page.after : undefined;
+    let cursor: Filter = {};
+    if (after?.sort === 'created') cursor = { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }] };
+    if (after?.sort === 'due') cursor = { $or: [{ dueAt: { $gt: after.dueAt } }, { dueAt: after.dueAt, _id: { $gt: after.id } }] };
+    const docs = await this.models.Ticket.find(allOf(filter, cursor))
+      .sort(sort === 'due' ? { dueAt: 1, _id: 1 } : { createdAt: -1, _id: -1 })
       .limit(page.limit)
       .lean<TicketDocument[]>();
     return docs.map(toTicket);
+  }
+
+  count(filter: Filter): Promise<number> {
+    return this.models.Ticket.countDocuments(filter);
+  }
+
+  /**
+   * Brings every ticket's queue keys up to the current QUEUE_KEYS_VERSION (tickets stored before them, or under an
+   * older definition); returns how many it changed. Once per database: a marker in `versions` says it is done,
+   * so later starts cost one read instead of reading every ticket.
+   */
+  async updateQueueKeys(): Promise<number> {
+    const versions = this.models.Version.collection;
+    const marker = await versions.findOne({ _id: QUEUE_KEYS_MARKER as never });
+    if (((marker?.version as number | undefined) ?? 0) >= QUEUE_KEYS_VERSION) return 0;
+    let changed = 0;
+    for await (const doc of this.models.Ticket.find().lean<TicketDocument>().cursor()) {
+      const keys = queueKeys(toTicket(doc));
+      if (doc.dueAt === keys.dueAt && JSON.stringify(doc.queueFlags) === JSON.stringify(keys.queueFlags)) continue;
+      // Guarded by the version, so a change stored meanwhile (with its own keys) is left alone.
+      await this.models.Ticket.collection.updateOne({ _id: doc._id as never, version: doc.version }, { $set: keys });
+      changed++;
+    }
+    await versions.updateOne({ _id: QUEUE_KEYS_MARKER as never }, { $set: { version: QUEUE_KEYS_VERSION } }, { upsert: true });
+    return changed;
   }
 
   async timeline(ticketId: string, options: { includeInternal: boolean; afterSeq: number; limit: number }): Promise<TimelineEvent[]> {
@@ -135,8 +170,17 @@ export function visibleTo(who: Principal): Record<string, unknown> {
   }
 }
 
-export function toTicket({ _id, ...rest }: TicketDocument): Ticket {
+export function toTicket({ _id, queueFlags: _flags, dueAt: _dueAt, ...rest }: TicketDocument): Ticket {
   return { id: _id, ...rest };
+}
+
+/** The ticket as stored: keyed by its id, with the keys its queues filter and sort by. */
+export function documentOf({ id, ...fields }: Ticket): Required<TicketDocument> {
+  return { _id: id, ...fields, ...queueKeys({ id, ...fields }) };
+}
+
+export function cursorOf(ticket: Ticket, sort: TicketSort): TicketCursor {
+  return sort === 'due' ? { sort, dueAt: queueKeys(ticket).dueAt, id: ticket.id } : { sort, createdAt: ticket.createdAt, id: ticket.id };
 }
 
 /** A notification as the outbox keeps it, waiting for the relay. */

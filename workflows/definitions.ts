@@ -2,7 +2,7 @@
 // Every change is an Update, so the caller learns whether the workflow accepted it and gets the result
 // only once the change is stored; refusals come back as typed failures the API maps to 404/409/422.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Impact, Priority, ReviewAction, Ticket, TicketIntake, Urgency } from '../domain/ticket';
+import type { Attachment, Impact, Priority, ReviewAction, Ticket, TicketIntake, Urgency } from '../domain/ticket';
 import type { Actor, TimelineEvent, Visibility } from '../domain/timeline';
 import type { TicketState } from './state';
 
@@ -46,6 +46,8 @@ export interface ChangeResult {
 
 export interface Command {
   actor: Actor;
+  /** The ticket version the caller saw (If-Match): the change is refused, changing nothing, when the ticket has moved on. */
+  expectedVersion?: number;
 }
 export interface AssignCommand extends Command {
   group?: string;
@@ -57,6 +59,8 @@ export interface CommentCommand extends Command {
   visibility: Visibility;
   /** How it arrived, e.g. an email's Message-ID, kept on the timeline. */
   source?: { channel: 'email'; messageId: string };
+  /** Files that came with it (stored already); listed on its event and on the ticket. */
+  attachments?: Attachment[];
 }
 export interface StatusCommand extends Command {
   status: 'in_progress' | 'waiting_on_customer';

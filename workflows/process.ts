@@ -4,7 +4,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { condition, log, proxyLocalActivities, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
 import { businessDayMs, needsReview, workingCalendar } from '../domain/closure';
-import { illegal, Refusal } from '../domain/errors';
+import { illegal, Refusal, staleVersion } from '../domain/errors';
 import { canApply, isOpen, nextStatus } from '../domain/lifecycle';
 import { assigneeOf, message, requesterOf, type NewNotification, type Recipient } from '../domain/notifications';
 import { addBusinessTime } from '../domain/sla/calendar';
@@ -151,6 +151,8 @@ export class TicketSteps {
           try {
             // Only after a failed intake (its opener was refused) could a change find the ticket unrecorded.
             if (!this.state.recorded) throw new Refusal('NotFound', 'the ticket was never recorded');
+            // Checked again under the lock: a change accepted while another was under way may find the ticket moved on.
+            this.mustBeAt(cmd.expectedVersion);
             return await this.attempt(() => apply(cmd));
           } catch (err) {
             throw asFailure(err);
@@ -159,6 +161,8 @@ export class TicketSteps {
       {
         validator: (cmd) => {
           try {
+            // While a change is under way the ticket may be moving on, unstored yet: the handler decides, under the lock.
+            if (!this.lock.busy) this.mustBeAt(cmd.expectedVersion);
             check(cmd);
           } catch (err) {
             throw asFailure(err);
@@ -166,6 +170,11 @@ export class TicketSteps {
         },
       },
     );
+  }
+
+  /** If-Match (SPEC §16): a change made against an older version of the ticket is refused. */
+  private mustBeAt(expectedVersion: number | undefined): void {
+    if (expectedVersion !== undefined && expectedVersion !== this.ticket.version) throw staleVersion(expectedVersion, this.ticket.version);
   }
 
   /** Runs one change; if the store fails it, the state goes back (but for version and seq, which only go up, so

@@ -13,10 +13,20 @@ export const nowIso = () => new Date().toISOString();
 /** Runs changes one after another, so two updates that await activities never interleave. */
 export class Lock {
   private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  /** True while a change runs or waits to run: the ticket may be about to move on. */
+  get busy(): boolean {
+    return this.pending > 0;
+  }
 
   run<T>(work: () => Promise<T>): Promise<T> {
     const result = this.tail.then(work);
     this.tail = result.catch(() => undefined);
+    // Bookkeeping on the side: the chain that orders the work (and so the history) stays as it was.
+    this.pending += 1;
+    const settled = () => void (this.pending -= 1);
+    result.then(settled, settled);
     return result;
   }
 }

@@ -264,7 +264,10 @@ class TicketProcess extends TicketSteps {
   private async comment(cmd: CommentCommand): Promise<ChangeResult> {
     this.mustBeOpen();
     const change = this.newChange();
-    change.events.push({ type: 'comment', actor: cmd.actor, visibility: cmd.visibility, data: { body: cmd.body, ...(cmd.source ? { source: cmd.source } : {}) } });
+    // Files go on the event and the ticket's list; those of an internal note stay marked internal (staff only).
+    const attachments = (cmd.attachments ?? []).map((a) => ({ ...a, ...(cmd.visibility === 'internal' ? { visibility: 'internal' as const } : {}) }));
+    this.ticket.attachments.push(...attachments);
+    change.events.push({ type: 'comment', actor: cmd.actor, visibility: cmd.visibility, data: { body: cmd.body, ...(cmd.source ? { source: cmd.source } : {}), ...(attachments.length ? { attachments } : {}) } });
     const fromStaff = cmd.actor.role !== 'requester';
     if (fromStaff && cmd.visibility === 'public') {
       // The first public reply of an agent meets the response target; every public reply counts as progress.

@@ -1,11 +1,12 @@
-// Admin configuration (SPEC §14, §16): GET and PUT whole lists of groups, agents, routing rules, templates.
+// Admin configuration (SPEC §14, §16): GET and PUT whole lists of groups, agents, routing rules, templates,
+// calendars, SLA policies and canned replies.
 // A PUT replaces the list; inconsistent references are refused (422) naming the item.
 import type { z } from 'zod';
-import { checkAgents, checkCalendars, checkGroups, checkRoutingRules, checkSlaPolicies, checkTemplates, type ConfigProblem } from '../../domain/desk-checks';
+import { checkAgents, checkCalendars, checkCannedReplies, checkGroups, checkMailboxes, checkRoutingRules, checkSlaPolicies, checkTemplates, type ConfigProblem } from '../../domain/desk-checks';
 import type { ApiDeps } from '../deps';
 import { badRequest, unprocessable } from '../http/problem';
 import { defineRoute, type Route } from '../http/routes';
-import { agentList, calendarList, groupList, routingRuleList, slaPolicyList, templateList } from './schemas';
+import { agentList, calendarList, cannedReplyList, groupList, mailboxList, routingRuleList, slaPolicyList, templateList } from './schemas';
 
 interface ListSpec<T> {
   path: string;
@@ -53,7 +54,7 @@ export function adminRoutes({ deskConfig: desk }: ApiDeps): Route[] {
       what: 'groups',
       schema: groupList,
       read: () => desk.groups(),
-      check: async (groups) => checkGroups(groups, { agents: await desk.agents(), rules: await desk.routingRules() }),
+      check: async (groups) => checkGroups(groups, { agents: await desk.agents(), rules: await desk.routingRules(), replies: await desk.cannedReplies() }),
       replace: (groups) => desk.replaceGroups(groups),
     }),
     ...configList({
@@ -96,6 +97,22 @@ export function adminRoutes({ deskConfig: desk }: ApiDeps): Route[] {
       read: () => desk.templates(),
       check: async (templates) => checkTemplates(templates),
       replace: (templates) => desk.replaceTemplates(templates),
+    }),
+    ...configList({
+      path: 'mailboxes',
+      what: 'mailboxes',
+      schema: mailboxList,
+      read: () => desk.mailboxes(),
+      check: async (mailboxes) => checkMailboxes(mailboxes, await desk.templates()),
+      replace: (mailboxes) => desk.replaceMailboxes(mailboxes),
+    }),
+    ...configList({
+      path: 'canned-replies',
+      what: 'canned replies',
+      schema: cannedReplyList,
+      read: () => desk.cannedReplies(),
+      check: async (replies) => checkCannedReplies(replies, await desk.groups()),
+      replace: (replies) => desk.replaceCannedReplies(replies),
     }),
   ];
 }

@@ -87,5 +87,22 @@ export const slaPolicySchema = z.strictObject({
   triage: z.strictObject({ targetMs: duration, escalateTo: id.nullable().default(null) }),
 });
 
+export const cannedReplySchema = z.strictObject({
+  id,
+  title: text(200),
+  body: text(20_000).describe('the reply text, as the agent will send it (they may edit it first)'),
+  group: id.nullable().describe('the group whose agents use it, or null for every group'),
+});
+export const cannedReplyList = z.array(cannedReplySchema).max(1000);
+
 export const calendarList = z.array(calendarSchema).max(100);
 export const slaPolicyList = z.array(slaPolicySchema).max(200);
+
+export const mailboxSchema = z.strictObject({
+  address: z.email().max(320).transform((a) => a.toLowerCase()).describe('an address the desk receives mail for'),
+  name,
+  productLine: text(100).describe('where new tickets from this address go'),
+  problemType: id.describe('the template new tickets from this address use'),
+});
+
+export const mailboxList = z.array(mailboxSchema).max(200);

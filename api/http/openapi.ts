@@ -16,6 +16,7 @@ const PROBLEMS: Record<number, string> = {
   403: 'The caller’s role may not do this',
   404: 'Unknown, or not visible to the caller',
   409: 'Illegal transition or conflict',
+  412: 'The ticket has moved on since the If-Match version; `ticket` is the ticket now',
   413: 'Request body too large',
   415: 'Unsupported media type',
   422: 'Well-formed but refused by a rule',
@@ -36,7 +37,9 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(route.responses)) {
-      responses[status] = spec.schema ? { description: spec.description, content: { 'application/json': { schema: jsonSchema(spec.schema, 'output') } } } : { description: spec.description };
+      if (spec.problem) responses[status] = { description: spec.description, content: { 'application/problem+json': { schema: jsonSchema(problemSchema.extend(spec.problem), 'output') } } };
+      else if (spec.content) responses[status] = { description: spec.description, content: { [spec.content]: { schema: { type: 'string', format: 'binary' } } } };
+      else responses[status] = spec.schema ? { description: spec.description, content: { 'application/json': { schema: jsonSchema(spec.schema, 'output') } } } : { description: spec.description };
     }
     for (const status of problemStatuses(route)) {
       responses[status] ??= { description: PROBLEMS[status], content: { 'application/problem+json': { schema: jsonSchema(problemSchema, 'output') } } };
@@ -49,6 +52,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       ...(route.roles === 'public' ? { security: [] } : { description: `Roles: ${route.roles.join(', ')}.`, 'x-roles': route.roles }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+      ...(route.upload ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: uploadSchema(route.upload) } } } } : {}),
       responses,
     };
   }
@@ -64,7 +68,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
 function problemStatuses(route: Route): number[] {
   const statuses = [400];
   if (route.roles !== 'public') statuses.push(401, 403, 429, 503);
-  if (route.body) statuses.push(413, 415);
+  if (route.body || route.upload) statuses.push(413, 415);
   return statuses;
 }
 
@@ -78,3 +82,9 @@ function schemaParameters(schema: z.ZodType | undefined, where: 'path' | 'query'
     schema: s,
   }));
 }
+
+const uploadSchema = ({ field, description }: { field: string; description: string }) => ({
+  type: 'object',
+  properties: { [field]: { type: 'string', format: 'binary', description } },
+  required: [field],
+});

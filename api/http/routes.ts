@@ -1,4 +1,6 @@
 // Routes are declared once: the same declaration validates requests, checks roles and documents the API.
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Principal, Role } from '../../domain/roles';
@@ -11,6 +13,10 @@ type Method = 'get' | 'post' | 'put' | 'delete';
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
+  /** A problem+json answer with extension members beyond the usual ones (their shapes). */
+  problem?: z.ZodRawShape;
+  /** The media type of an answer that is not JSON (a file download). */
+  content?: string;
 }
 
 export interface RouteContext<B, Q, P> {
@@ -28,6 +34,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Bytes to send as they are instead of a JSON body (a file download). */
+  stream?: Readable;
 }
 
 export interface Route<B = unknown, Q = unknown, P = unknown> {
@@ -42,6 +50,8 @@ export interface Route<B = unknown, Q = unknown, P = unknown> {
   params?: z.ZodType<P>;
   /** Request headers the route reads, documented in OpenAPI. */
   headers?: Record<string, { description: string; schema: z.ZodType }>;
+  /** A multipart/form-data body with one file part, read by the handler itself (documented in OpenAPI). */
+  upload?: { field: string; description: string };
   responses: Record<number, ResponseSpec>;
   handle(ctx: RouteContext<B, Q, P>): Promise<Reply>;
 }
@@ -73,7 +83,8 @@ function handlerFor(route: Route, secret: string, limiter: RateLimiter): Request
       if (errors.length > 0) throw badRequest(`the request is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
       const reply = await route.handle({ body, query, params, headers, principal, req });
       res.status(reply.status).set(reply.headers ?? {});
-      if (reply.body === undefined) res.end();
+      if (reply.stream) await pipeline(reply.stream, res);
+      else if (reply.body === undefined) res.end();
       else res.json(reply.body);
     } catch (err) {
       next(err);

@@ -20,3 +20,20 @@ export const attachment = z.strictObject({
   size: z.number().int().min(0).max(1_000_000_000),
   location: text(2048),
 });
+
+/** A file the caller uploaded (POST /uploads), attached by its id. */
+export const uploadRef = z.strictObject({ uploadId: z.string().regex(/^u[0-9a-f]{32}$/, 'must be an uploadId from POST /uploads') });
+
+/** What a request may attach: an upload of the caller's, or the metadata of a file kept elsewhere. */
+export const attachmentInput = z.union([uploadRef, attachment]);
+export type AttachmentInput = z.infer<typeof attachmentInput>;
+
+/** An attachment as a ticket lists it: files the desk keeps have an id (download path in `location`); those of internal notes are marked. */
+export const attachmentResource = z.object({
+  name: z.string(),
+  type: z.string(),
+  size: z.number().int(),
+  location: z.string(),
+  id: z.string().optional(),
+  visibility: z.literal('internal').optional(),
+});

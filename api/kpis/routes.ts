@@ -31,6 +31,8 @@ const kpiRow = z.object({
   reviewCompletion: rate,
 });
 const kpiReport = z.object({ from: z.string(), to: z.string(), groupBy: z.enum(KPI_DIMENSIONS), generatedAt: z.string(), totals: kpiRow, groups: z.array(kpiRow) });
+/** The report as the console receives it (web/src/api/kpis.ts). */
+export type KpiReport = z.infer<typeof kpiReport>;
 
 export function kpiRoutes({ kpis, deskConfig }: ApiDeps) {
   return [

@@ -22,11 +22,14 @@ import {
   resolveTicket,
   submitCsat,
   type ChangeResult,
+  type Command,
 } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, unprocessable } from '../http/problem';
+import { conflict, forbidden, HttpProblem, unprocessable } from '../http/problem';
 import { defineRoute } from '../http/routes';
+import { resolveAttachments } from '../attachments/routes';
 import {
+  anyTicketResource,
   assignBody,
   changeResponse,
   collaboratorBody,
@@ -43,9 +46,10 @@ import {
   suggestionParams,
   ticketIdParam,
 } from './schemas';
+import { etagOf, expectedVersion, IF_MATCH } from './versions';
 import { actorOf, findVisible, presenter, requestKey, visibleEvents } from './view';
 
-interface ActionSpec<B, C, P extends { id: string }> {
+interface ActionSpec<B, C extends Command, P extends { id: string }> {
   path: string;
   summary: string;
   roles: readonly Role[];
@@ -55,7 +59,7 @@ interface ActionSpec<B, C, P extends { id: string }> {
   update: UpdateDefinition<ChangeResult, [C]>;
   /** Per-ticket rules beyond the role: ownership, transfer limits, references that must exist. Throw to refuse. */
   authorize?: (who: Principal, ticket: Ticket, body: B) => void | Promise<void>;
-  command(body: B, actor: Actor, params: P): C;
+  command(body: B, actor: Actor, params: P): C | Promise<C>;
   created?: boolean;
 }
 
@@ -71,10 +75,10 @@ const ownTicketOnly = (who: Principal, ticket: Ticket) => {
   if (who.role === 'requester' && !isRequesterOf(who, ticket)) throw forbidden('only the requester may do this');
 };
 
-export function ticketActions({ desk, tickets, config, deskConfig, knowledge }: ApiDeps) {
+export function ticketActions({ desk, tickets, config, deskConfig, knowledge, files }: ApiDeps) {
   const present = presenter(config);
 
-  function action<B, C, P extends { id: string } = { id: string }>(spec: ActionSpec<B, C, P>) {
+  function action<B, C extends Command, P extends { id: string } = { id: string }>(spec: ActionSpec<B, C, P>) {
     return defineRoute<B, undefined, P>({
       method: 'post',
       path: `/tickets/{id}/${spec.path}`,
@@ -83,18 +87,32 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge }: 
       roles: spec.roles,
       params: spec.params ?? (ticketIdParam as unknown as z.ZodType<P>),
       body: spec.body,
-      headers: { 'Idempotency-Key': { description: 'Repeat the request safely: the same key gets the first answer', schema: idempotencyKeyHeader } },
+      headers: { 'Idempotency-Key': { description: 'Repeat the request safely: the same key gets the first answer', schema: idempotencyKeyHeader }, ...IF_MATCH },
       responses: {
         [spec.created ? 201 : 200]: { description: 'The change is stored: the ticket now and the events it added', schema: changeResponse },
         404: { description: 'Unknown or not visible' },
         409: { description: 'Not allowed in the ticket’s current status' },
+        412: { description: 'The ticket has moved on since the If-Match version; nothing changed; `ticket` is the ticket now', problem: { ticket: anyTicketResource } },
         422: { description: 'Refused by a rule' },
       },
       async handle({ body, params, principal, headers }) {
         const ticket = await findVisible(tickets, params.id, principal);
         await spec.authorize?.(principal, ticket, body);
-        const result = await desk.change(ticket.id, spec.update, [spec.command(body, actorOf(principal), params)], requestKey(principal, headers['Idempotency-Key']));
-        return { status: spec.created ? 201 : 200, body: { ticket: present(result.ticket, principal), events: visibleEvents(result.events, principal) } };
+        const command = { ...(await spec.command(body, actorOf(principal), params)), expectedVersion: expectedVersion(headers['If-Match']) };
+        let result: ChangeResult;
+        try {
+          result = await desk.change(ticket.id, spec.update, [command], requestKey(principal, headers['Idempotency-Key']));
+        } catch (err) {
+          if (!(err instanceof HttpProblem && err.status === 412)) throw err;
+          // The workflow refused it while idle or under its lock, so the stored ticket is the one it compared with.
+          const now = await findVisible(tickets, ticket.id, principal);
+          throw new HttpProblem(412, err.detail, undefined, { ETag: etagOf(now) }, { ticket: present(now, principal) });
+        }
+        return {
+          status: spec.created ? 201 : 200,
+          body: { ticket: present(result.ticket, principal), events: visibleEvents(result.events, principal) },
+          headers: { ETag: etagOf(result.ticket) },
+        };
       },
     });
   }
@@ -152,7 +170,12 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge }: 
         ownTicketOnly(who, ticket);
         if (who.role === 'requester' && body.visibility !== 'public') throw forbidden('requesters can only add public comments');
       },
-      command: (body, actor) => ({ actor, body: body.body, visibility: body.visibility }),
+      command: async (body, actor, params) => ({
+        actor,
+        body: body.body,
+        visibility: body.visibility,
+        ...(body.attachments.length ? { attachments: await resolveAttachments(files, body.attachments, actor.id, params.id) } : {}),
+      }),
     }),
     action({
       path: 'status',

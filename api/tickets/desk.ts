@@ -21,6 +21,8 @@ const REFUSALS: Record<string, number> = {
   IllegalTransition: 409,
   Conflict: 409,
   IdempotencyKeyReused: 422,
+  // If-Match named a version the ticket has left (SPEC §16); the route adds the ticket as it is now.
+  VersionMismatch: 412,
   RuleViolation: 422,
   NotFound: 404,
   // The store refused the change for good (e.g. text it cannot hold), or kept failing until its retries ran

@@ -1,10 +1,12 @@
 // Ticket intake and reads (SPEC §16). Writes hand over to the ticket's workflow; reads come from MongoDB.
 import { isStaff, type Principal } from '../../domain/roles';
 import type { Person } from '../../domain/ticket';
-import { visibleTo } from '../../store/tickets';
+import { allOf, type Filter } from '../../store/queues';
+import { cursorOf, visibleTo, type TicketCursor, type TicketSort } from '../../store/tickets';
 import type { ApiDeps } from '../deps';
 import { badRequest, type FieldError } from '../http/problem';
 import { defineRoute } from '../http/routes';
+import { resolveAttachments } from '../attachments/routes';
 import { newTicketId, ticketIdForKey } from './ids';
 import { applyTemplate, rejectProblems, templateFor } from './intake';
 import {
@@ -18,12 +20,14 @@ import {
   timelineQuery,
   type CreateTicketBody,
 } from './schemas';
+import { queueFilter } from './queues';
+import { etagOf, ifNoneMatchHeader, unchangedSince } from './versions';
 import { findVisible, presenter, visibleEvents } from './view';
 import type { z } from 'zod';
 
 const ANY_ROLE = ['requester', 'agent', 'supervisor', 'admin'] as const;
 
-export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
+export function ticketRoutes({ desk, tickets, deskConfig, config, files }: ApiDeps) {
   const present = presenter(config);
 
   return [
@@ -43,8 +47,9 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
       async handle({ body, principal, headers }) {
         const key = headers['Idempotency-Key'];
         const { requester: onBehalfOf, ...draft } = body;
+        const id = key ? ticketIdForKey(principal.sub, key) : newTicketId();
         const { intake, problems } = applyTemplate(
-          { ...draft, id: key ? ticketIdForKey(principal.sub, key) : newTicketId(), requester: requesterOf(principal, onBehalfOf) },
+          { ...draft, id, attachments: await resolveAttachments(files, body.attachments, principal.sub, id), requester: requesterOf(principal, onBehalfOf) },
           await templateFor(deskConfig, body.problemType),
         );
         rejectProblems(problems);
@@ -60,14 +65,15 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
     defineRoute<undefined, z.infer<typeof listQuery>>({
       method: 'get',
       path: '/tickets',
-      summary: 'Tickets the caller may see, newest first',
+      summary: 'Tickets the caller may see, newest first or nearest SLA deadline first; optionally one work queue',
       tags: ['tickets'],
       roles: ANY_ROLE,
       query: listQuery,
-      responses: { 200: { description: 'A page of tickets', schema: ticketList } },
+      responses: { 200: { description: 'A page of tickets', schema: ticketList }, 403: { description: 'The queue is not one of the caller’s (GET /queues)' } },
       async handle({ query, principal }) {
-        const filter: Record<string, unknown>[] = [visibleTo(principal)];
-        if (query.status) filter.push({ status: { $in: query.status } });
+        const filter: Filter[] = [visibleTo(principal)];
+        if (query.queue) filter.push(queueFilter(query.queue, principal, Date.now()));
+        if (query.status) filter.push(query.status.length === 1 ? { status: query.status[0] } : { status: { $in: query.status } });
         if (query.priority) filter.push({ priority: { $in: query.priority } });
         if (query.productLine) filter.push({ productLine: query.productLine });
         if (query.group) filter.push({ 'assignment.group': query.group });
@@ -80,22 +86,30 @@ export function ticketRoutes({ desk, tickets, deskConfig, config }: ApiDeps) {
           const pattern = { $regex: query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
           filter.push({ $or: [{ title: pattern }, { description: pattern }] });
         }
-        const items = await tickets.list({ $and: filter }, { limit: query.limit, after: decodeCursor(query.cursor) });
+        const items = await tickets.list(allOf(...filter), { limit: query.limit, sort: query.sort, after: decodeCursor(query.cursor, query.sort) });
         const last = items[query.limit - 1];
-        return { status: 200, body: { items: items.map((t) => present(t, principal)), nextCursor: last ? encodeCursor(last) : null } };
+        return { status: 200, body: { items: items.map((t) => present(t, principal)), nextCursor: last ? encodeCursor(cursorOf(last, query.sort)) : null } };
       },
     }),
 
     defineRoute<undefined, undefined, { id: string }>({
       method: 'get',
       path: '/tickets/{id}',
-      summary: 'A ticket as it stands now',
+      summary: 'A ticket as it stands now; its ETag is its version, to poll with If-None-Match and change with If-Match',
       tags: ['tickets'],
       roles: ANY_ROLE,
       params: ticketIdParam,
-      responses: { 200: { description: 'The ticket', schema: anyTicketResource }, 404: { description: 'Unknown or not visible' } },
-      async handle({ params, principal }) {
-        return { status: 200, body: present(await findVisible(tickets, params.id, principal), principal) };
+      headers: { 'If-None-Match': { description: 'The ETag last seen ("12"): 304 without a body while the ticket is still at that version', schema: ifNoneMatchHeader } },
+      responses: {
+        200: { description: 'The ticket (header ETag: "<version>")', schema: anyTicketResource },
+        304: { description: 'Not modified since the If-None-Match version' },
+        404: { description: 'Unknown or not visible' },
+      },
+      async handle({ params, principal, headers }) {
+        const ticket = await findVisible(tickets, params.id, principal);
+        const etag = { ETag: etagOf(ticket), 'Cache-Control': 'private, no-cache' };
+        if (unchangedSince(headers['If-None-Match'], ticket)) return { status: 304, headers: etag };
+        return { status: 200, body: present(ticket, principal), headers: etag };
       },
     }),
 
@@ -135,15 +149,19 @@ function requesterOf(principal: Principal, named: Person | undefined): Person {
   return own;
 }
 
-const encodeCursor = (t: { createdAt: string; id: string }) => Buffer.from(JSON.stringify([t.createdAt, t.id])).toString('base64url');
+// A cursor names its order, so a page of one order never continues another.
+const encodeCursor = (c: TicketCursor) => Buffer.from(JSON.stringify(c.sort === 'due' ? ['due', c.dueAt, c.id] : [c.createdAt, c.id])).toString('base64url');
 
-function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+function decodeCursor(cursor: string | undefined, sort: TicketSort): TicketCursor | undefined {
   if (!cursor) return undefined;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (!parts.every((p) => typeof p === 'string')) throw new Error('not a cursor');
+    const [a, b, c] = parts as string[];
+    if (sort === 'due' && parts.length === 3 && a === 'due') return { sort, dueAt: b!, id: c! };
+    if (sort === 'created' && parts.length === 2) return { sort, createdAt: a!, id: b! };
   } catch {
     // fall through
   }
-  throw badRequest('the cursor is not one this API gave out', [{ path: 'query.cursor', message: 'is not valid' }]);
+  throw badRequest(`the cursor is not one this API gave out for sort=${sort}`, [{ path: 'query.cursor', message: 'is not valid for this sort' }]);
 }

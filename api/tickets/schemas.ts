@@ -1,7 +1,8 @@
 // Request and response shapes of the ticket routes (SPEC §16). They validate input and document the API.
 import { z } from 'zod';
 import { CHANNELS, IMPACTS, PRIORITIES, STATUSES, TIERS, URGENCIES, type Ticket } from '../../domain/ticket';
-import { anyText, attachment, fieldKey, text } from '../http/text';
+import { QUEUE_IDS } from '../../store/queues';
+import { anyText, attachmentInput, attachmentResource, fieldKey, text } from '../http/text';
 
 
 export const ticketIdParam = z.object({ id: z.string().regex(/^[0-9A-Z]{10}$/, 'must be a ticket id such as 7K2XQ9MPA4') });
@@ -24,7 +25,7 @@ export const createTicketBody = z.strictObject({
   impact: z.enum(IMPACTS).optional(),
   urgency: z.enum(URGENCIES).optional(),
   fields: z.record(fieldKey, fieldValue).default({}),
-  attachments: z.array(attachment).max(20).default([]),
+  attachments: z.array(attachmentInput).max(20).default([]).describe('uploads ({ uploadId }) or metadata of files kept elsewhere'),
   /** Agents and supervisors taking a ticket on someone's behalf (phone, chat) name the requester. */
   requester: person.optional(),
 });
@@ -37,6 +38,7 @@ export const assignBody = z
 export const commentBody = z.strictObject({
   body: text(20_000),
   visibility: z.enum(['public', 'internal']).default('public'),
+  attachments: z.array(attachmentInput).max(20).default([]).describe('uploads ({ uploadId }); those of an internal note are for staff only'),
 });
 
 export const statusBody = z.strictObject({
@@ -94,6 +96,8 @@ export const listQuery = z.strictObject({
   assignee: text(200).optional(),
   breached: z.enum(['true', 'false']).optional(),
   q: text(200).optional(),
+  queue: z.enum(QUEUE_IDS).optional().describe('a work queue of GET /queues (staff; triage and reviews: supervisors and admins)'),
+  sort: z.enum(['created', 'due']).default('created').describe('created: newest first; due: the nearest running SLA deadline first, tickets without one last'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: anyText(500).optional(),
 });
@@ -132,7 +136,7 @@ export const ticketResource = z.object({
   module: z.string().nullable(),
   problemType: z.string(),
   fields: z.record(z.string(), fieldValue),
-  attachments: z.array(attachment),
+  attachments: z.array(attachmentResource),
   requester: z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional() }),
   assignment: z.object({ group: z.string().nullable(), agent: z.string().nullable() }),
   tier: z.union(TIERS.map((t) => z.literal(t))),

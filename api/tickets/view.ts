@@ -3,7 +3,7 @@
 // an event stays hidden from them until it is added here.
 import type { Config } from '../../platform/config';
 import { canViewTicket, isStaff, type Principal } from '../../domain/roles';
-import { ticketWorkflowId, type Person, type Resolution, type Ticket } from '../../domain/ticket';
+import { ticketWorkflowId, type Attachment, type Person, type Resolution, type Ticket } from '../../domain/ticket';
 import type { Actor, TimelineEvent } from '../../domain/timeline';
 import type { TicketStore } from '../../store/tickets';
 import { notFound } from '../http/problem';
@@ -39,7 +39,7 @@ export function requesterTicket(t: Ticket): RequesterTicketResource {
     module: t.module,
     problemType: t.problemType,
     fields: { ...t.fields },
-    attachments: t.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size, location: a.location })),
+    attachments: t.attachments.filter((a) => a.visibility !== 'internal').map(requesterAttachment),
     requester: person(t.requester),
     assignment: { group: t.assignment.group, agent: t.assignment.agent },
     // The promised deadlines; breach flags, the policy and paused time are the desk's own measures.
@@ -61,6 +61,9 @@ function requesterResolution(r: Resolution): RequesterResolution {
   return { summary: r.summary, steps: r.steps, kbArticleId: r.kbArticleId, resolvedAt: r.resolvedAt };
 }
 
+/** Where a file is and what it is; which stored file it is stays the desk's. */
+const requesterAttachment = (a: Attachment) => ({ name: a.name, type: a.type, size: a.size, location: a.location });
+
 const person = (p: Person): Person => ({ id: p.id, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.email !== undefined ? { email: p.email } : {}) });
 
 const pick = (data: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> =>
@@ -73,7 +76,11 @@ const REQUESTER_EVENT_DATA: Record<string, (data: Record<string, unknown>) => Re
   created: (d) => pick(d, ['channel', 'priority', 'missingFacts']),
   knowledge_suggested: (d) => ({ suggestions: Array.isArray(d.suggestions) ? d.suggestions.map((s) => pick(record(s), ['articleId', 'title', 'score'])) : [] }),
   status_changed: (d) => pick(d, ['from', 'to', 'reason']),
-  comment: (d) => ({ ...pick(d, ['body']), ...(d.source ? { source: pick(record(d.source), ['channel']) } : {}) }),
+  comment: (d) => ({
+    ...pick(d, ['body']),
+    ...(d.source ? { source: pick(record(d.source), ['channel']) } : {}),
+    ...(Array.isArray(d.attachments) ? { attachments: (d.attachments as Attachment[]).map(requesterAttachment) } : {}),
+  }),
   // Both carry a whole resolution (the one given, the one rejected): the requester sees it as on the ticket.
   resolved: (d) => requesterResolution(d as unknown as Resolution),
   reopened: (d) => ({ ...pick(d, ['reason', 'reopenCount']), rejected: d.rejected ? requesterResolution(d.rejected as Resolution) : null }),

@@ -27,7 +27,9 @@ const BODIES: Record<string, unknown> = {
   'post /tickets/{id}/csat': { score: 1 },
   'post /tickets/{id}/review': { rootCause: 'r', timelineSummary: 't', actions: [{ description: 'd', owner: 'o', dueDate: '2026-12-01' }], lessons: 'l' },
   'post /tickets/{id}/cancel': { reason: 'probe' },
+  'post /tickets/{id}/presence': { state: 'viewing' },
   'post /channels/email': { messageId: '<probe@x>', from: 'probe@x.example', subject: 'probe', text: 'probe' },
+  'post /uploads': {},
   'post /kb/articles/{id}/publish': {},
   'post /kb/articles/{id}/reject': { reason: 'probe' },
   'put /admin/groups': [],
@@ -36,6 +38,8 @@ const BODIES: Record<string, unknown> = {
   'put /admin/templates': [],
   'put /admin/calendars': [],
   'put /admin/sla-policies': [],
+  'put /admin/mailboxes': [],
+  'put /admin/canned-replies': [],
 };
 
 let routes: Array<{ method: string; path: string; roles: Role[] }>;

@@ -12,7 +12,7 @@ const ioPackages = ['mongoose', 'mongodb', 'express', 'pg', 'pino', 'jsonwebtoke
 export default tseslint.config(
   { ignores: ['node_modules/**', 'tools/**', 'dist/**', '.tools/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'web/**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { project: path.join(root, 'tsconfig.json'), tsconfigRootDir: root } },
     rules: {
@@ -20,6 +20,19 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       'no-var': 'error',
       'prefer-const': 'error',
+    },
+  },
+  {
+    // The browser console (web/) type-checks with its own tsconfig (DOM, JSX); user text is rendered as text only.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { parserOptions: { project: path.join(root, 'web', 'tsconfig.json'), tsconfigRootDir: root } },
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'render user text as text: never as HTML' }],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'render user text as text: never as HTML' },
+        { property: 'outerHTML', message: 'render user text as text: never as HTML' },
+      ],
     },
   },
   {
