@@ -1,6 +1,8 @@
 // Who else has a ticket open in the console: one document per ticket and person, refreshed by their console's
-// heartbeat. FerretDB has no TTL indexes (SPEC §18), so an entry older than the TTL counts as gone when read,
-// and writers delete such entries: those of the ticket they touch, and everyone's at most once a minute.
+// heartbeat and deleted when their console leaves the ticket. A console that vanishes without saying so (a crash, a
+// lost network) stops its heartbeats: FerretDB has no TTL indexes (SPEC §18), so an entry older than the TTL counts
+// as gone when read, and writers delete such entries: those of the ticket they touch, and everyone's at most once a
+// minute.
 import type { Models, PresenceDocument } from './models';
 import { isDuplicateKey } from './insert-once';
 
@@ -45,6 +47,11 @@ export class PresenceStore {
     }
     await this.forget(ticketId, entries, cutoff, now);
     return this.others(entries, who.sub, cutoff);
+  }
+
+  /** `sub` closed the ticket: gone for everyone at once (nothing to do when they were not there). */
+  async leave(ticketId: string, sub: string): Promise<void> {
+    await this.models.Presence.collection.deleteOne({ _id: `${ticketId}:${sub}` as never });
   }
 
   /** Who has the ticket open, but `sub`. */

@@ -18,6 +18,12 @@ import { ticketIdParam } from '../tickets/schemas';
 import { findVisible } from '../tickets/view';
 
 const uploadResult = z.object({ uploadId: z.string(), name: z.string(), type: z.string(), size: z.number().int(), sha256: z.string() });
+const uploadLimits = z.object({
+  maxBytes: z.number().int().describe('the largest file POST /uploads takes (ATTACHMENT_MAX_BYTES); a larger one is refused with 413'),
+  types: z.array(z.string()).describe('the media types it takes (ATTACHMENT_TYPES); another is refused with 415'),
+});
+/** Whoever may upload: every signed-in role but the mail gateway (whose files come with the mail). */
+const UPLOADERS = ['requester', 'agent', 'supervisor', 'admin'] as const;
 const attachmentParams = ticketIdParam.extend({ attachmentId: z.string().min(1).max(200) });
 const sentMail = z.object({
   items: z.array(
@@ -38,6 +44,7 @@ const sentMail = z.object({
 });
 
 export function attachmentRoutes({ tickets, files, mail, config }: ApiDeps) {
+  // The one statement of what an upload may be: POST /uploads enforces it, GET /uploads/limits tells it.
   const limits = { maxBytes: config.mail.attachmentMaxBytes, types: config.mail.attachmentTypes };
   const parser = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: limits.maxBytes, files: 1, fields: 0, parts: 1 } }).single('file');
 
@@ -47,7 +54,7 @@ export function attachmentRoutes({ tickets, files, mail, config }: ApiDeps) {
       path: '/uploads',
       summary: 'Upload a file (multipart/form-data, part `file`) to attach to a new ticket or a comment by its uploadId',
       tags: ['attachments'],
-      roles: ['requester', 'agent', 'supervisor', 'admin'],
+      roles: UPLOADERS,
       upload: { field: 'file', description: `one file of at most ${limits.maxBytes} bytes, of an allowed type (ATTACHMENT_TYPES)` },
       responses: {
         201: { description: 'Stored; attach it with { "uploadId": … } in `attachments`', schema: uploadResult },
@@ -62,6 +69,18 @@ export function attachmentRoutes({ tickets, files, mail, config }: ApiDeps) {
         const uploadId = `u${randomBytes(16).toString('hex')}`;
         const stored = await files.put(uploadId, { name: safeFileName(file.originalname), type, owner: principal.sub, content: file.buffer });
         return { status: 201, body: { uploadId, name: stored.name, type: stored.type, size: stored.size, sha256: stored.sha256 }, headers: { Location: `/uploads/${uploadId}` } };
+      },
+    }),
+
+    defineRoute({
+      method: 'get',
+      path: '/uploads/limits',
+      summary: 'What POST /uploads takes: the largest file and the accepted media types (to say so before a file is refused)',
+      tags: ['attachments'],
+      roles: UPLOADERS,
+      responses: { 200: { description: 'The limits POST /uploads enforces', schema: uploadLimits } },
+      async handle() {
+        return { status: 200, body: { maxBytes: limits.maxBytes, types: [...limits.types] } };
       },
     }),
 

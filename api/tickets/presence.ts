@@ -1,5 +1,6 @@
 // "Who else has this ticket open" for the console (store/presence.ts): each console posts a heartbeat while the
-// ticket is open and learns who else is viewing or replying. Staff only; the ticket must be visible to them.
+// ticket is open and learns who else is viewing or replying, and says when it leaves the ticket's page. Staff only;
+// the ticket must be visible to them.
 import { z } from 'zod';
 import type { Principal } from '../../domain/roles';
 import type { ApiDeps } from '../deps';
@@ -48,6 +49,20 @@ export function presenceRoutes({ tickets, presence, deskConfig, config }: ApiDep
       async handle({ params, principal }) {
         await findVisible(tickets, params.id, principal);
         return { status: 200, body: { viewers: await presence.present(params.id, principal.sub) } };
+      },
+    }),
+    defineRoute<undefined, undefined, { id: string }>({
+      method: 'delete',
+      path: '/tickets/{id}/presence',
+      summary: `Say the caller has left the ticket (the page was closed): others stop seeing them now, not after ${ttl}`,
+      tags: ['tickets'],
+      roles: STAFF,
+      params: ticketIdParam,
+      responses: { 204: { description: 'The caller is not on the ticket any more (also when they were not)' }, 404: { description: 'Unknown or not visible' } },
+      async handle({ params, principal }) {
+        await findVisible(tickets, params.id, principal);
+        await presence.leave(params.id, principal.sub);
+        return { status: 204 };
       },
     }),
   ];

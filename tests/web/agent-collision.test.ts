@@ -1,4 +1,5 @@
-// Two agents on one ticket, in two browser contexts: each sees the other (presence, "writing a reply"); a change sent
+// Two agents on one ticket, in two browser contexts: each sees the other (presence, "writing a reply") and sees the
+// other leave at once (another page, a closed tab: DELETE /tickets/{id}/presence); a change sent
 // on a view that has moved on is refused (412), shown with what changed since, and sent anyway or revised; an open
 // ticket page and the queues update live (polling with If-None-Match), and polling stops while the tab is hidden
 // and when the page is left. Waits are for conditions on the page, never fixed sleeps.
@@ -157,6 +158,36 @@ describe('two agents on one ticket', () => {
     expect((await comments(id))[2]).toEqual(['cid', 'public', 'The fix is rolling out tonight; the ticket waits for your confirmation.']);
     a.expectClean();
     b.expectClean();
+  });
+
+  it('sees the other leave at once, not after PRESENCE_TTL: when she goes to another page, and when she closes the tab', async () => {
+    const presenceOfA = a.page.locator('.presence');
+    const viewers = async () => (await api(SAM, 'GET', `/tickets/${id}/presence`)).viewers.map((v: { sub: string }) => v.sub).sort();
+    // Well within the 30 s an entry lasts without heartbeats: A's next heartbeat (every 5 s) must already know.
+    const soon = { timeout: 12_000 };
+    expect(harness.desk.config.presenceTtlMs).toBeGreaterThanOrEqual(30_000);
+    await presenceOfA.getByText('Ann Lee (agent, viewing)').waitFor();
+    const answers = record(b.page, id);
+
+    // B leaves the ticket for her queues (the page unmounts).
+    await b.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).click();
+    await b.page.getByRole('heading', { level: 1, name: 'Work queues' }).waitFor();
+    await until(() => answers.includes(`DELETE /tickets/${id}/presence 204`), 'B said she left');
+    expect(await viewers()).toEqual(['cid']);
+    await presenceOfA.getByText('Nobody else has this ticket open.').waitFor(soon);
+
+    // Back on the ticket, A sees her again; then she closes the tab: `pagehide` sends the leave as a keepalive request.
+    await b.page.goBack();
+    await b.page.getByRole('heading', { level: 1, name: createTicketBody.title }).waitFor();
+    await presenceOfA.getByText('Ann Lee (agent, viewing)').waitFor(soon);
+    expect(await viewers()).toEqual(['ann', 'cid']);
+    await b.page.close({ runBeforeUnload: true });
+    for (const end = Date.now() + soon.timeout; (await viewers()).includes('ann'); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > end) throw new Error('the closed tab is still on the ticket');
+    }
+    await presenceOfA.getByText('Nobody else has this ticket open.').waitFor(soon);
+    expect(await presenceOfA.textContent()).not.toContain('Ann Lee');
+    a.expectClean();
   });
 });
 

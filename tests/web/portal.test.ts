@@ -268,7 +268,7 @@ it('works with the keyboard alone: file, open, reply, confirm', async () => {
   await settle(page);
   await tabTo(page, page.getByLabel('Your reply'));
   await keyboard.type('Attaching nothing, the invoice number is 2026-11-0042.');
-  await keyboard.press('Tab');
+  await tabTo(page, page.getByRole('button', { name: 'Send reply' })); // past the file field
   await keyboard.press('Enter');
   await page.getByRole('status').filter({ hasText: 'Your reply was sent.' }).waitFor();
 

@@ -47,6 +47,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** 'blob' reads the answer as a file (a download) instead of JSON. */
   read?: 'json' | 'blob';
+  /** The request outlives the page (sent as the tab closes); unlike sendBeacon it carries the token. */
+  keepalive?: boolean;
 }
 
 export function url(path: string, query: Query = {}): string {
@@ -72,6 +74,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
       headers,
       body: options.body === undefined ? undefined : form ? (options.body as FormData) : JSON.stringify(options.body),
       signal: options.signal,
+      keepalive: options.keepalive,
       credentials: 'omit',
       // Tickets change under other people's hands: always ask the API, never the browser's cache.
       cache: 'no-store',

@@ -1,6 +1,7 @@
 // A ticket as staff work on it (SPEC §16): polled with If-None-Match (304 while nothing changed), its new events
 // read after the last one seen, and every change sent with If-Match: the version the agent saw. A change made on a
 // view that has moved on is refused with 412 and changes nothing (isStale), so the page can show what changed.
+import type { AttachmentRef } from './attachments';
 import { ApiError, request } from './client';
 import type { ChangeResult, Page, StaffTicket, TimelineEvent } from './types';
 
@@ -43,10 +44,6 @@ export interface Guard {
 
 function change(id: string, action: string, body: unknown, guard: Guard): Promise<ChangeResult<StaffTicket>> {
   return request('POST', path(id, `/${action}`), { body, idempotencyKey: guard.idempotencyKey, headers: { 'if-match': `"${guard.version}"` } });
-}
-
-export interface AttachmentRef {
-  uploadId: string;
 }
 
 export const postComment = (id: string, comment: { body: string; visibility: 'public' | 'internal'; attachments?: AttachmentRef[] }, guard: Guard) =>

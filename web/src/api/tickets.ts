@@ -2,6 +2,7 @@
 // with the ticket as it now stands, so pages show that answer instead of guessing.
 import { isOpen } from '../../../domain/lifecycle';
 import { STATUSES } from '../../../domain/ticket';
+import type { AttachmentRef } from './attachments';
 import { request } from './client';
 import type { ChangeResult, FieldValue, Impact, Page, RequesterTicket, TicketStatus, TimelineEvent, Urgency } from './types';
 
@@ -64,6 +65,8 @@ export interface NewTicket {
   impact?: Impact;
   urgency?: Urgency;
   fields: Record<string, FieldValue>;
+  /** Files uploaded beforehand (POST /uploads). */
+  attachments?: AttachmentRef[];
 }
 
 export const createTicket = <T extends RequesterTicket = RequesterTicket>(ticket: NewTicket, idempotencyKey: string) =>
@@ -73,7 +76,8 @@ function change<T extends RequesterTicket = RequesterTicket>(id: string, action:
   return request('POST', `/tickets/${encodeURIComponent(id)}/${action}`, { body, idempotencyKey });
 }
 
-export const addComment = (id: string, body: string, visibility: 'public' | 'internal' = 'public', key?: string) => change(id, 'comments', { body, visibility }, key);
+export const addComment = (id: string, body: string, visibility: 'public' | 'internal' = 'public', key?: string, attachments: AttachmentRef[] = []) =>
+  change(id, 'comments', attachments.length ? { body, visibility, attachments } : { body, visibility }, key);
 export const confirmResolution = (id: string) => change(id, 'confirm', {});
 export const rejectResolution = (id: string, reason: string) => change(id, 'reject', { reason });
 export const cancelTicket = (id: string, reason: string) => change(id, 'cancel', { reason });

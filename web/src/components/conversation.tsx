@@ -1,8 +1,9 @@
-// A ticket's timeline as a conversation: comments as messages, everything else as one line saying what
-// happened. All text is rendered as text (Preact escapes it); never as HTML.
+// A ticket's timeline as a conversation: comments as messages (with their files), everything else as one line
+// saying what happened. All text is rendered as text (Preact escapes it); never as HTML.
 import type { TimelineEvent, TicketStatus } from '../api/types';
 import { formatDateTime, statusLabel } from '../format';
 import { Link } from '../router';
+import { AttachmentList, type ListedAttachment } from './attachments';
 import { Time } from './ticket-bits';
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -34,19 +35,21 @@ function describe(event: TimelineEvent): string {
   }
 }
 
-export function Conversation({ events, me }: { events: TimelineEvent[]; me: string }) {
+export function Conversation({ events, me, onDownload }: { events: TimelineEvent[]; me: string; onDownload?: (file: ListedAttachment) => void }) {
   if (events.length === 0) return <p>Nothing has happened yet.</p>;
   return (
     <ol class="conversation">
       {events.map((event) => {
         const who = event.actor.id === me ? 'You' : event.actor.role === 'system' ? 'Support desk' : (event.actor.name ?? event.actor.id);
         if (event.type === 'comment') {
+          const files = Array.isArray(event.data.attachments) ? (event.data.attachments as ListedAttachment[]) : [];
           return (
             <li key={event.seq} class={event.actor.id === me ? 'message message-mine' : 'message'}>
               <p class="message-meta">
                 <strong>{who}</strong> <Time iso={event.at} />
               </p>
               <p class="message-body">{text(event.data.body)}</p>
+              {files.length > 0 && <AttachmentList files={files} ticketId={event.ticketId} onDownload={onDownload} />}
             </li>
           );
         }

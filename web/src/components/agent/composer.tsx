@@ -3,13 +3,13 @@
 // sending; files uploaded and sent with the message. While it holds text the page counts it as a draft (presence
 // says "replying", and its change carries the version the agent had when they started writing).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Upload } from '../../api/attachments';
+import { attachmentRefs, type Upload } from '../../api/attachments';
 import type { CannedReply } from '../../api/canned-replies';
 import { postComment } from '../../api/staff-tickets';
 import type { StaffTicket } from '../../api/types';
+import { AttachmentPicker } from '../attachments';
 import { Field, onSubmit, SubmitButton } from '../fields';
 import { ProblemAlert } from '../problem';
-import { AttachmentPicker } from './attachments';
 import type { Changes } from './changes';
 
 type Visibility = 'public' | 'internal';
@@ -41,7 +41,7 @@ export function Composer({ ticket, replies, changes, onDraft }: ComposerProps) {
     const internal = visibility === 'internal';
     const sent = await changes.perform(name, internal ? 'your internal note' : 'your public reply', internal ? 'Your internal note was added.' : 'Your public reply was sent.', (guard) => {
       const now = latest.current;
-      return postComment(ticket.id, { body: now.body, visibility: now.visibility, attachments: now.uploads.map((u) => ({ uploadId: u.uploadId })) }, guard);
+      return postComment(ticket.id, { body: now.body, visibility: now.visibility, attachments: attachmentRefs(now.uploads) }, guard);
     });
     if (sent) {
       setBody('');

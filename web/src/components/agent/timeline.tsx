@@ -4,7 +4,7 @@
 import type { TimelineEvent } from '../../api/types';
 import { formatDateTime, humanize } from '../../format';
 import { Time } from '../ticket-bits';
-import { AttachmentList, type ListedAttachment } from './attachments';
+import { AttachmentList, type ListedAttachment } from '../attachments';
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
@@ -162,7 +162,7 @@ export function TimelineItem({ event, me, names = idNames, fresh = false, onDown
           {source ? ` by ${text(source)}` : ''} · <Time iso={event.at} /> {isNew}
         </p>
         <p class="message-body">{text(event.data.body)}</p>
-        {files.length > 0 && <AttachmentList files={files} onDownload={onDownload} />}
+        {files.length > 0 && <AttachmentList files={files} ticketId={event.ticketId} onDownload={onDownload} />}
       </li>
     );
   }

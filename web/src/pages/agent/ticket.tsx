@@ -4,32 +4,27 @@
 // paused while the browser tab is hidden), says who else has the ticket open (presence heartbeats), and sends every
 // change with If-Match: a change made on a view that has moved on is shown what changed, to send anyway or revise.
 import { Fragment } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { downloadAttachment } from '../../api/attachments';
+import { useMemo, useState } from 'preact/hooks';
 import { getCannedReplies } from '../../api/canned-replies';
 import { getDirectory, type Directory } from '../../api/directory';
 import { getIntakeCatalogue } from '../../api/intake';
-import { heartbeat, type Viewer } from '../../api/presence';
 import type { StaffTicket } from '../../api/types';
 import { CollaboratorForm, EscalateForm, StatusForm, TakeIt, TransferForm } from '../../components/agent/actions';
-import { AttachmentList, type ListedAttachment } from '../../components/agent/attachments';
 import { StalePanel, useChanges } from '../../components/agent/changes';
 import { Composer } from '../../components/agent/composer';
 import { useLiveTicket } from '../../components/agent/live-ticket';
-import { PresenceBar } from '../../components/agent/presence';
+import { PresenceBar, usePresence } from '../../components/agent/presence';
 import { ResolveForm } from '../../components/agent/resolve';
 import { SlaClocks } from '../../components/agent/sla';
 import { idNames, StaffTimeline, type Names } from '../../components/agent/timeline';
+import { AttachmentList, useDownload } from '../../components/attachments';
 import { Loading, Page } from '../../components/page';
 import { Notice, ProblemAlert } from '../../components/problem';
 import { Time } from '../../components/ticket-bits';
 import { capitalize, humanize, personName } from '../../format';
 import { useResource } from '../../hooks';
-import { usePolling } from '../../polling';
 import { Link } from '../../router';
 import type { PageProps } from '../../routes';
-
-export const PRESENCE_EVERY_MS = 5000;
 
 function namesFrom(directory: Directory | undefined): Names {
   if (!directory) return idNames;
@@ -62,30 +57,10 @@ export function AgentTicketPage({ params, session }: PageProps) {
   };
 
   // Presence: a heartbeat every few seconds while the ticket is open and the tab visible, at once when the agent
-  // starts or stops writing; it answers who else is here.
-  const [viewers, setViewers] = useState<Viewer[] | null>(null);
-  const writingRef = useRef(writing);
-  writingRef.current = writing;
-  const beat = async (signal?: AbortSignal) => {
-    try {
-      setViewers((await heartbeat(id, writingRef.current ? 'replying' : 'viewing', signal)).viewers);
-    } catch {
-      // Presence is a courtesy: a missed heartbeat only delays the next.
-    }
-  };
-  const present = live.ticket !== null && !live.gone;
-  usePolling(beat, PRESENCE_EVERY_MS, { enabled: present, immediately: true });
-  const firstBeat = useRef(true);
-  useEffect(() => {
-    if (firstBeat.current) return void (firstBeat.current = false);
-    if (present) void beat();
-  }, [writing]);
+  // starts or stops writing; it answers who else is here. Leaving the page (or closing the tab) says so at once.
+  const viewers = usePresence(id, writing, live.ticket !== null && !live.gone);
 
-  const [downloadError, setDownloadError] = useState<unknown>(null);
-  const download = (file: ListedAttachment) => {
-    setDownloadError(null);
-    downloadAttachment(file.location, file.name).catch(setDownloadError);
-  };
+  const { download, error: downloadError } = useDownload(id);
 
   const ticket = live.ticket;
   if (!ticket) {
@@ -177,7 +152,7 @@ export function AgentTicketPage({ params, session }: PageProps) {
             {ticket.attachments.length > 0 && (
               <>
                 <h3>Files</h3>
-                <AttachmentList files={ticket.attachments} onDownload={download} />
+                <AttachmentList files={ticket.attachments} ticketId={ticket.id} onDownload={download} />
               </>
             )}
           </section>

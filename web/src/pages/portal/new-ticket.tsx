@@ -1,15 +1,18 @@
 // Filing a ticket: the problem type's template decides the details asked for (GET /templates), the API judges
-// the whole form (POST /tickets) and its errors appear at their fields. While the requester types the title and
+// the whole form (POST /tickets) and its errors appear at their fields. Files are uploaded as they are chosen
+// (POST /uploads) and the ticket names them by their uploadIds. While the requester types the title and
 // description, knowledge articles that may already solve it are suggested (GET /kb/articles?q=…). "This solved
 // it" there files nothing: no ticket exists yet for the API to record a self-service resolution on. Once a
 // ticket is filed, its page offers the articles intake suggested, and accepting one of those is recorded
 // (POST /tickets/{id}/suggestions/{articleId}/accept).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { attachmentRefs, type Upload } from '../../api/attachments';
 import { ApiError, newIdempotencyKey } from '../../api/client';
 import { getIntakeCatalogue } from '../../api/intake';
 import { searchArticles } from '../../api/knowledge';
 import { createTicket, type NewTicket } from '../../api/tickets';
 import type { Article, FieldValue, Impact, IntakeField, IntakeTemplate, Urgency } from '../../api/types';
+import { AttachmentPicker } from '../../components/attachments';
 import { Checkbox, onSubmit, Select, SubmitButton, TextArea, TextField } from '../../components/fields';
 import { Loading, Page } from '../../components/page';
 import { ProblemAlert } from '../../components/problem';
@@ -53,6 +56,8 @@ export function NewTicketPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [solvedBy, setSolvedBy] = useState<Article | null>(null);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [uploading, setUploading] = useState(false);
   const key = useRef(newIdempotencyKey());
   const form = useRef<HTMLFormElement>(null);
 
@@ -69,7 +74,7 @@ export function NewTicketPage() {
   }, [error]);
 
   async function submit() {
-    if (busy) return;
+    if (busy || uploading) return;
     setBusy(true);
     setError(null);
     const ticket: NewTicket = {
@@ -81,6 +86,7 @@ export function NewTicketPage() {
       ...(draft.impact ? { impact: draft.impact as Impact } : {}),
       ...(draft.urgency ? { urgency: draft.urgency as Urgency } : {}),
       fields: factsOf(template, draft.fields),
+      ...(uploads.length ? { attachments: attachmentRefs(uploads) } : {}),
     };
     try {
       const created = await createTicket(ticket, key.current);
@@ -150,7 +156,8 @@ export function NewTicketPage() {
               <Select label="Who is affected?" value={draft.impact} onValue={(v) => set('impact', v)} placeholder="Not sure (the usual for this kind of request)" options={IMPACTS} error={fieldErrors.impact} />
               <Select label="How urgent is it?" value={draft.urgency} onValue={(v) => set('urgency', v)} placeholder="Not sure (the usual for this kind of request)" options={URGENCIES} error={fieldErrors.urgency} />
             </fieldset>
-            <SubmitButton busy={busy}>{busy ? 'Filing…' : 'File the ticket'}</SubmitButton>
+            <AttachmentPicker uploads={uploads} onUploads={setUploads} label="Attach files (optional)" sentWith="the ticket" onBusy={setUploading} />
+            <SubmitButton busy={busy || uploading}>{busy ? 'Filing…' : uploading ? 'Uploading files…' : 'File the ticket'}</SubmitButton>
           </form>
           <Suggestions text={`${draft.title} ${draft.description}`.trim()} productLine={draft.productLine} onSolved={setSolvedBy} />
         </div>

@@ -1,14 +1,17 @@
-// One of the requester's tickets: what was asked, the public conversation (the API gives requesters public
-// events only), a reply box, and what the ticket's stage asks of the requester: confirm or reject a resolution,
-// accept a suggested article, rate the closed ticket while the survey is open, or withdraw the ticket.
-// Each action answers with the ticket as it now stands and the events it added; the page shows those.
+// One of the requester's tickets: what was asked, its files, the public conversation (the API gives requesters public
+// events only, and the files of those), a reply box that takes files, and what the ticket's stage asks of the
+// requester: confirm or reject a resolution, accept a suggested article, rate the closed ticket while the survey is
+// open, or withdraw the ticket. Each action answers with the ticket as it now stands and the events it added; the
+// page shows those. Files are downloaded through the API with the session's token.
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
+import { attachmentRefs, type Upload } from '../../api/attachments';
 import { ApiError, newIdempotencyKey } from '../../api/client';
 import { getIntakeCatalogue } from '../../api/intake';
 import { acceptSuggestion, addComment, cancelTicket, confirmResolution, getTicket, getTimeline, rateTicket, rejectResolution } from '../../api/tickets';
 import type { ChangeResult, RequesterTicket } from '../../api/types';
 import { canApply } from '../../../../domain/lifecycle';
+import { AttachmentList, AttachmentPicker, useDownload } from '../../components/attachments';
 import { Conversation } from '../../components/conversation';
 import { onSubmit, SubmitButton, TextArea } from '../../components/fields';
 import { Loading, Page } from '../../components/page';
@@ -67,6 +70,7 @@ export function TicketPage({ params, query, session }: PageProps) {
     data.set({ ticket: result.ticket, events: [...data.data.events, ...result.events.filter((e) => !known.has(e.seq))].sort((a, b) => a.seq - b.seq) });
   };
   const action = useAction(apply);
+  const { download, error: downloadError } = useDownload(id);
 
   if (!data.data) {
     return (
@@ -103,6 +107,7 @@ export function TicketPage({ params, query, session }: PageProps) {
         </p>
       )}
       <Notice>{action.done}</Notice>
+      <ProblemAlert error={downloadError} />
 
       {canApply('confirm', ticket.status) && ticket.resolution && <ResolutionPanel ticket={ticket} action={action} />}
       {ticket.closure.survey?.status === 'open' && !ticket.csat && <RatingForm ticket={ticket} action={action} />}
@@ -138,9 +143,17 @@ export function TicketPage({ params, query, session }: PageProps) {
         </dl>
       </section>
 
+      {ticket.attachments.length > 0 && (
+        <section aria-labelledby="files-heading" class="section">
+          <h2 id="files-heading">Files</h2>
+          <p class="hint">The files of your request and of the conversation.</p>
+          <AttachmentList files={ticket.attachments} ticketId={ticket.id} onDownload={download} />
+        </section>
+      )}
+
       <section aria-labelledby="conversation-heading" class="section">
         <h2 id="conversation-heading">Conversation</h2>
-        <Conversation events={events} me={session.principal.sub} />
+        <Conversation events={events} me={session.principal.sub} onDownload={download} />
         {finished ? (
           <p class="hint">
             This ticket is {ticket.status}. If the problem comes back, <Link to="/tickets/new">file a new ticket</Link>.
@@ -160,18 +173,32 @@ type Props = { ticket: RequesterTicket; action: Action };
 
 function ReplyForm({ ticket, action }: Props) {
   const [body, setBody] = useState('');
-  const [key, setKey] = useState(newIdempotencyKey);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [uploading, setUploading] = useState(false);
+  // A new picker (no messages left from the last reply) after each reply sent.
+  const [round, setRound] = useState(0);
+  // One key per reply: a retry of the same reply (its answer was lost) reuses it, a changed reply gets a new one.
+  const keyed = useRef<{ key: string; reply: string } | null>(null);
   async function submit() {
-    if (await action.run('reply', () => addComment(ticket.id, body, 'public', key), 'Your reply was sent.')) {
+    if (uploading) return;
+    const attachments = attachmentRefs(uploads);
+    const reply = JSON.stringify([body, attachments]);
+    if (keyed.current?.reply !== reply) keyed.current = { key: newIdempotencyKey(), reply };
+    const key = keyed.current.key;
+    if (await action.run('reply', () => addComment(ticket.id, body, 'public', key, attachments), 'Your reply was sent.')) {
       setBody('');
-      setKey(newIdempotencyKey());
+      setUploads([]);
+      setRound((r) => r + 1);
+      keyed.current = null;
     }
   }
+  const sending = action.busy === 'reply';
   return (
     <form class="form" onSubmit={onSubmit(submit)} noValidate aria-label="Reply">
       <ProblemAlert error={action.errorOf('reply')} shownAtFields={['body']} />
       <TextArea label="Your reply" rows={4} value={body} onValue={setBody} error={action.fieldErrorsOf('reply').body} required />
-      <SubmitButton busy={action.busy === 'reply'}>{action.busy === 'reply' ? 'Sending…' : 'Send reply'}</SubmitButton>
+      <AttachmentPicker key={round} uploads={uploads} onUploads={setUploads} sentWith="your reply" onBusy={setUploading} />
+      <SubmitButton busy={sending || uploading}>{sending ? 'Sending…' : uploading ? 'Uploading files…' : 'Send reply'}</SubmitButton>
     </form>
   );
 }
