@@ -28,6 +28,7 @@ const BODIES: Record<string, unknown> = {
   'post /tickets/{id}/review': { rootCause: 'r', timelineSummary: 't', actions: [{ description: 'd', owner: 'o', dueDate: '2026-12-01' }], lessons: 'l' },
   'post /tickets/{id}/cancel': { reason: 'probe' },
   'post /tickets/{id}/presence': { state: 'viewing' },
+  'delete /tickets/{id}/presence': undefined, // no body
   'post /channels/email': { messageId: '<probe@x>', from: 'probe@x.example', subject: 'probe', text: 'probe' },
   'post /uploads': {},
   'post /kb/articles/{id}/publish': {},
