@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { ApiDeps } from './deps';
 import { openApiDocument } from './http/openapi';
 import { limitJsonDepth, RateLimiter } from './http/guards';
-import { notFound, problemHandler } from './http/problem';
+import { loggedPath, notFound, problemHandler } from './http/problem';
 import { mountRoutes, type Route } from './http/routes';
 import { adminRoutes } from './admin/routes';
 import { attachmentRoutes } from './attachments/routes';
@@ -20,6 +20,8 @@ import { ticketActions } from './tickets/actions';
 import { ticketRoutes } from './tickets/routes';
 import { templateRoutes } from './tickets/templates';
 import { consoleRoutes, securityHeaders } from './web';
+import { CODEC_BODY_LIMIT_BYTES, codecCors, codecRoutes } from './privacy/codec';
+import { exportRoutes } from './privacy/export';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -44,18 +46,23 @@ export function createApp(deps: ApiDeps): Express {
     ...cannedReplyRoutes(deps),
     ...directoryRoutes(deps),
     ...sessionRoutes(deps, secret),
+    // Privacy (README, "Privacy"): the Temporal UI's codec endpoint and a person's data export.
+    ...codecRoutes(deps),
+    ...exportRoutes(deps),
   ];
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(securityHeaders());
+  // The Temporal UI calls the codec from its own origin, with larger bodies than the rest of the API takes.
+  app.use('/codec', codecCors(deps.config.temporalUiUrl), express.json({ limit: CODEC_BODY_LIMIT_BYTES, strict: true, verify: limitJsonDepth }));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, verify: limitJsonDepth }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      deps.logger.info({ method: req.method, path: loggedPath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   });

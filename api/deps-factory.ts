@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { deskSettingsOf, type Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { Database } from '../platform/mongo';
+import type { EncryptionCodec } from '../platform/payload-codec';
 import { DeskConfigStore } from '../store/desk-config';
 import { KnowledgeStore } from '../store/knowledge';
 import { KnowledgeSearch } from '../store/knowledge-search';
@@ -16,7 +17,7 @@ import { EmailIntake } from '../mail/intake';
 import type { ApiDeps } from './deps';
 import { TicketDesk } from './tickets/desk';
 
-export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Database): ApiDeps {
+export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Database, codec: EncryptionCodec | null): ApiDeps {
   const tickets = new TicketStore(db.models);
   const knowledge = new KnowledgeStore(db.models);
   const deskConfig = new DeskConfigStore(db.models);
@@ -39,5 +40,6 @@ export function apiDeps(config: Config, logger: Logger, temporal: Client, db: Da
     mail,
     files,
     presence: new PresenceStore(db.models, config.presenceTtlMs),
+    codec,
   };
 }

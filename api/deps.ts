@@ -14,6 +14,7 @@ import type { AttachmentStore } from '../store/attachments';
 import type { MailStore } from '../store/mail';
 import type { EmailIntake } from '../mail/intake';
 import type { TicketDesk } from './tickets/desk';
+import type { EncryptionCodec } from '../platform/payload-codec';
 
 export interface ApiDeps {
   config: Config;
@@ -32,4 +33,6 @@ export interface ApiDeps {
   mail: MailStore;
   files: AttachmentStore;
   presence: PresenceStore;
+  /** The payload codec the Temporal client uses (null with PAYLOAD_ENCRYPTION=off); the codec endpoint decodes with it. */
+  codec: EncryptionCodec | null;
 }

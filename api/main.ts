@@ -4,6 +4,7 @@ import { loadConfig } from '../platform/config';
 import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase } from '../platform/mongo';
+import { masterKeysOrExit, payloadCodec, warmPayloadKeys } from '../platform/payload-codec';
 import { connectTemporal } from '../platform/temporal';
 import { createApp } from './app';
 import { apiDeps } from './deps-factory';
@@ -16,12 +17,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (config.devSignIn) logger.warn('development sign-in is on (DEV_SIGN_IN=1): anyone may sign in as anyone at POST /dev/sign-in');
+  const master = masterKeysOrExit(config, logger);
   exitWithParent();
-  const [db, temporal] = await Promise.all([
-    whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger),
-    whenAvailable('Temporal', () => connectTemporal(config), logger),
-  ]);
-  const app = createApp(apiDeps(config, logger, temporal, db));
+  // The payload keys live in MongoDB, so the Temporal client is made once the database answers.
+  const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
+  const codec = payloadCodec(master, db.connection.db!);
+  await whenAvailable('MongoDB (payload keys)', () => warmPayloadKeys(codec), logger);
+  const temporal = await whenAvailable('Temporal', () => connectTemporal(config, codec), logger);
+  const app = createApp(apiDeps(config, logger, temporal, db, codec));
   const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'api ready'));
 
   const shutdown = () => {

@@ -1,7 +1,7 @@
 // KPIs over 10,000 tickets (SPEC §13 asks for under a second): GET /kpis through the real API, against the
 // baseline of merely reading the same tickets from MongoDB in the same process.
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { apiDeps } from '../api/deps-factory';
@@ -11,6 +11,8 @@ import { openTicket } from '../domain/intake';
 import { CHANNELS, PRIORITIES, type Ticket } from '../domain/ticket';
 import { loadConfig } from '../platform/config';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
+import { temporalClient } from '../platform/temporal';
+import { benchCodec } from './product';
 import { demoAgents } from '../stack/demo-desk';
 import { KpiLedger } from '../store/kpis';
 import { seedDemoDesk } from '../stack/seed';
@@ -77,7 +79,7 @@ export async function benchKpis(servers: BenchServers, count = 10_000): Promise<
     await new KpiLedger(db.models).rebuild();
 
     const config = { ...loadConfig({}), jwtSecret: SECRET, temporalAddress: servers.temporalAddress };
-    const app = createApp(apiDeps(config, pino({ level: 'silent' }), new Client({ connection }), db));
+    const app = createApp(apiDeps(config, pino({ level: 'silent' }), temporalClient(connection, benchCodec(db)), db, benchCodec(db)));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,7 +1,7 @@
 // Work queues on 2,000 tickets: what one queue count costs (countDocuments, as GET /queues runs it), what GET /queues
 // and a queue page sorted by deadline cost through the real API, against the baseline of reading every ticket.
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { apiDeps } from '../api/deps-factory';
@@ -9,6 +9,8 @@ import { mintToken } from '../api/http/auth';
 import type { Principal } from '../domain/roles';
 import { loadConfig } from '../platform/config';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
+import { temporalClient } from '../platform/temporal';
+import { benchCodec } from './product';
 import { seedDemoDesk } from '../stack/seed';
 import { allOf, QUEUES, queuesOf } from '../store/queues';
 import { documentOf, TicketStore, visibleTo } from '../store/tickets';
@@ -48,7 +50,7 @@ export async function benchQueues(servers: BenchServers, count = 2_000): Promise
     const context = `${count} tickets of ~${Math.round(bytes / 100) / 10} kB, ${unsolved} of them unsolved`;
 
     const config = { ...loadConfig({}), jwtSecret: SECRET, temporalAddress: servers.temporalAddress, rateLimit: 100_000, rateBurst: 100_000 };
-    const app = createApp(apiDeps(config, pino({ level: 'silent' }), new Client({ connection }), db));
+    const app = createApp(apiDeps(config, pino({ level: 'silent' }), temporalClient(connection, benchCodec(db)), db, benchCodec(db)));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

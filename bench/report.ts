@@ -12,6 +12,8 @@ export interface Figure {
   note?: string;
   /** What was measured on what data, so the figure can be read on its own. */
   context?: string;
+  /** Saved under `ratios` in latest.json by this name (issue 14's named ratios). */
+  ratio?: string;
 }
 
 export function machine() {
@@ -23,6 +25,10 @@ export interface Column {
   label: string;
   figures: Figure[];
 }
+
+/** The named ratios of a column (figures that carry `ratio`), by name. */
+export const ratiosOf = (column: Column): Record<string, number> =>
+  Object.fromEntries(column.figures.filter((f) => f.ratio).map((f) => [f.ratio!, Math.round(f.value * 1000) / 1000]));
 
 /** One row per figure; with two columns, their values side by side and the second ÷ the first. */
 export function report(columns: Column[], title: string): { json: string; markdown: string } {
@@ -45,7 +51,8 @@ export function report(columns: Column[], title: string): { json: string; markdo
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const json = JSON.stringify({ title, at: new Date().toISOString(), machine: m, columns }, null, 2);
+  // `ratios` are the first column's (the dev server's when both run); each column carries its own too.
+  const json = JSON.stringify({ title, at: new Date().toISOString(), machine: m, ratios: { server: first!.label, ...ratiosOf(first!) }, columns: columns.map((c) => ({ ...c, ratios: ratiosOf(c) })) }, null, 2);
   writeFileSync(path.join(dir, `${stamp}.json`), json);
   writeFileSync(path.join(dir, `${stamp}.md`), markdown);
   writeFileSync(path.join(dir, 'latest.md'), markdown);

@@ -1,7 +1,9 @@
 // `npm run bench`: measures the product on real servers and prints one table (saved under bench/results/).
-// Sections: throughput, latency, sla, kpis, queues, memory. `npm run bench -- latency kpis` runs only those.
+// Sections: throughput, latency, sla, kpis, queues, flat, codec, memory. `npm run bench -- latency kpis` runs only those.
 // Runs every section on the Temporal dev server, then on the full server (cluster), and prints the two columns
 // side by side with their ratio; `--dev` or `--cluster` runs one. TEMPORAL_ADDRESS and MONGODB_URI: use those.
+import { benchCodec } from './codec';
+import { benchFlat } from './flat';
 import { benchKpis } from './kpis';
 import { benchLatency } from './latency';
 import { benchQueues } from './queues';
@@ -19,7 +21,11 @@ const SECTIONS: Record<string, Section> = {
   sla: (_s, p) => benchSlaLateness(p),
   kpis: (s) => benchKpis(s),
   queues: (s) => benchQueues(s),
-  memory: async (_s, p) => [{ section: 'memory', name: 'worker resident memory at the end', value: p.workerRssMiB(), unit: 'MiB', context: 'after all the sections above' }],
+  flat: (s) => benchFlat(s),
+  codec: (s) => benchCodec(s),
+  memory: async (_s, p) => [
+    { section: 'memory', name: 'worker resident memory at the end', value: p.workerRssMiB(), unit: 'MiB', context: `after the sections above; WORKER_CACHED_WORKFLOWS: ${p.cachedWorkflows}`, ratio: 'workerRssMiB' },
+  ],
 };
 
 /** What is running now, so Ctrl-C stops it instead of leaving servers behind. */

@@ -61,7 +61,7 @@ export async function lifecycle(product: Product, n: number): Promise<void> {
 }
 
 export async function benchThroughput(product: Product): Promise<Figure[]> {
-  const client = product.client;
+  const client = product.bareClient;
   const tq = product.baselineQueue;
   const a = await rate(() => client.workflow.execute('threeActivities', { taskQueue: tq, workflowId: `a-${randomUUID()}` }));
   const b = await rate(async () => {
@@ -72,22 +72,36 @@ export async function benchThroughput(product: Product): Promise<Figure[]> {
   });
   let n = 0;
   const writesBefore = await product.documentWrites();
+  const commandsBefore = product.commandCounts();
   let lifecycles = 0;
   const full = await rate(async () => {
     await lifecycle(product, n++);
     lifecycles++;
   });
-  await new Promise((r) => setTimeout(r, 2_000)); // statistics reach PostgreSQL's views within a second
+  // Statistics reach PostgreSQL's views within a second, the command counts their files every second, and the relay
+  // works off the hot path: its share of these lifecycles is done within a few seconds.
+  await new Promise((r) => setTimeout(r, 4_000));
   const writesAfter = await product.documentWrites();
+  const commands = difference(product.commandCounts(), commandsBefore);
   const context = `${CONCURRENCY} concurrent, ${SECONDS} s`;
   const ratio = (value: number, baseline: number, target: number) => `${(value / baseline).toFixed(2)}× (target ≥ ${target}×: ${value / baseline >= target ? 'met' : 'MISSED'})`;
   const figures: Figure[] = [
     { section: 'throughput', name: 'baseline (a): bare workflow, 3 no-op activities', value: a, unit: 'workflows/s', context },
     { section: 'throughput', name: 'baseline (b): bare lifecycle, 4 updates, 8 local activities, timers', value: b, unit: 'lifecycles/s', context },
-    { section: 'throughput', name: 'full ticket lifecycles through the HTTP API', value: full, unit: 'lifecycles/s', note: `vs (b) ${ratio(full, b, 0.8)}; vs (a) ${ratio(full, a, 0.6)}`, context },
+    { section: 'throughput', name: 'full ticket lifecycles through the HTTP API', value: full, unit: 'lifecycles/s', note: `vs (b) ${ratio(full, b, 0.7)}; vs (a) ${ratio(full, a, 0.8)}`, context },
+    { section: 'throughput', name: 'full lifecycles ÷ baseline (b)', value: full / b, unit: '×', note: `target ≥ 0.7: ${full / b >= 0.7 ? 'met' : 'MISSED'}`, context, ratio: 'lifecycleVsBareLifecycle' },
+    { section: 'throughput', name: 'full lifecycles ÷ baseline (a)', value: full / a, unit: '×', note: `target ≥ 0.8: ${full / a >= 0.8 ? 'met' : 'MISSED'}`, context, ratio: 'lifecycleVsBareWorkflow' },
   ];
+  const total = Object.values(commands).reduce((sum, c) => sum + c, 0);
+  const top = Object.entries(commands).sort((x, y) => y[1] - x[1]).slice(0, 8).map(([k, c]) => `${k} ${(c / lifecycles).toFixed(2)}`).join(', ');
+  figures.push({ section: 'throughput', name: 'MongoDB commands per lifecycle (command monitoring, worker and API)', value: total / lifecycles, unit: 'commands', note: `target ≤ 12: ${total / lifecycles <= 12 ? 'met' : 'MISSED'}`, context: `${lifecycles} lifecycles; ${top}`, ratio: 'mongoCommandsPerLifecycle' });
   if (writesBefore !== null && writesAfter !== null) {
-    figures.push({ section: 'throughput', name: 'MongoDB documents written per lifecycle', value: (writesAfter - writesBefore) / lifecycles, unit: 'documents', context: 'tickets, timeline, outbox, KPI ledger, agent load, knowledge' });
+    const rows = (writesAfter - writesBefore) / lifecycles;
+    figures.push({ section: 'throughput', name: 'MongoDB documents written per lifecycle', value: rows, unit: 'documents', note: `target ≤ 15: ${rows <= 15 ? 'met' : 'MISSED'}`, context: 'rows inserted, updated or deleted in PostgreSQL under FerretDB', ratio: 'rowsWrittenPerLifecycle' });
   }
   return figures;
+}
+
+function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => (n as number) > 0));
 }

@@ -142,6 +142,9 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 
 export const isBacklog = (status: TicketStatus) => OPEN_STATUSES.includes(status);
 
+/** The ledger bucket of a ticket recorded before buckets were handed out (store/kpis.ts): four per creation day. */
+export const legacyKpiBucketOf = (ticket: Pick<Ticket, 'id' | 'createdAt'>) => `${ticket.createdAt.slice(0, 10)}#${ticket.id.charCodeAt(ticket.id.length - 1) % 4}`;
+
 /** What the KPIs need of a ticket, read off the ticket as it stands. */
 export function factOf(ticket: Ticket): KpiTicket {
   return {

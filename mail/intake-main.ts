@@ -5,6 +5,7 @@ import { loadConfig } from '../platform/config';
 import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase } from '../platform/mongo';
+import { masterKeysOrExit, payloadCodec, warmPayloadKeys } from '../platform/payload-codec';
 import { connectTemporal } from '../platform/temporal';
 import { apiDeps } from '../api/deps-factory';
 import { createIntakeServer } from './intake-server';
@@ -12,13 +13,14 @@ import { createIntakeServer } from './intake-server';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('mail-intake', config.logLevel);
+  const master = masterKeysOrExit(config, logger);
   exitWithParent();
-  const [db, temporal] = await Promise.all([
-    whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger),
-    whenAvailable('Temporal', () => connectTemporal(config), logger),
-  ]);
+  const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
+  const codec = payloadCodec(master, db.connection.db!);
+  await whenAvailable('MongoDB (payload keys)', () => warmPayloadKeys(codec), logger);
+  const temporal = await whenAvailable('Temporal', () => connectTemporal(config, codec), logger);
   // The same intake the API's POST /channels/email uses, built the same way.
-  const { intake } = apiDeps(config, logger, temporal, db);
+  const { intake } = apiDeps(config, logger, temporal, db, codec);
   const server = createIntakeServer({ intake, maxMessageBytes: config.mail.maxMessageBytes, logger });
   server.on('error', (err) => logger.error({ err }, 'mail intake error'));
   server.listen(config.mail.intakePort, config.mail.intakeHost, () => logger.info({ host: config.mail.intakeHost, port: config.mail.intakePort }, 'mail intake ready'));

@@ -28,6 +28,19 @@ export interface Config {
   /** Worker tuning; unset values keep the Temporal SDK's defaults (README, "Running in production"). */
   worker: WorkerTuning;
   mail: MailSettings;
+  payloads: PayloadSettings;
+}
+
+/** Encryption of workflow payloads (README, "Privacy"). */
+export interface PayloadSettings {
+  /** PAYLOAD_MASTER_KEY: wraps the data keys; the worker, the API and the mail intake refuse to start without it. */
+  masterKey: string | undefined;
+  /** PAYLOAD_MASTER_KEYS_PREVIOUS (comma-separated): retired master keys that still unwrap data keys until re-wrapped. */
+  previousMasterKeys: string[];
+  /** False only with PAYLOAD_ENCRYPTION=off (a benchmark's comparison run); refused with NODE_ENV=production. */
+  encrypt: boolean;
+  /** CODEC_UI_KEY: lets a Temporal UI without its own sign-in decode at /codec/ui/{key} (README, "Privacy"); unset: no such route. */
+  codecUiKey: string | undefined;
 }
 
 /** Email in and out, and attachments (README, "Email"). */
@@ -117,7 +130,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attachmentMaxBytes: parsePositive(env.ATTACHMENT_MAX_BYTES, 10 * 1024 * 1024, 'ATTACHMENT_MAX_BYTES'),
       attachmentTypes: env.ATTACHMENT_TYPES ? env.ATTACHMENT_TYPES.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : DEFAULT_ATTACHMENT_TYPES,
     },
+    payloads: {
+      masterKey: env.PAYLOAD_MASTER_KEY || undefined,
+      previousMasterKeys: (env.PAYLOAD_MASTER_KEYS_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+      encrypt: payloadEncryption(env),
+      codecUiKey: codecUiKey(env),
+    },
   };
+}
+
+/** Histories in the clear are for measuring what encryption costs, never for a desk that holds people's data. */
+function payloadEncryption(env: NodeJS.ProcessEnv): boolean {
+  if (env.PAYLOAD_ENCRYPTION === undefined || env.PAYLOAD_ENCRYPTION === '' || env.PAYLOAD_ENCRYPTION === 'on') return true;
+  if (env.PAYLOAD_ENCRYPTION !== 'off') throw new Error(`PAYLOAD_ENCRYPTION must be on or off, got "${env.PAYLOAD_ENCRYPTION}"`);
+  if (env.NODE_ENV === 'production') throw new Error('PAYLOAD_ENCRYPTION=off writes people’s data to Temporal in the clear: it is for benchmarks only, never with NODE_ENV=production');
+  return false;
+}
+
+/** It stands in for a supervisor's sign-in in a URL, so it must be long enough not to be guessed. */
+function codecUiKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.CODEC_UI_KEY?.trim();
+  if (!key) return undefined;
+  if (!/^[A-Za-z0-9_-]{32,}$/.test(key)) throw new Error('CODEC_UI_KEY must be at least 32 characters of A–Z, a–z, 0–9, _ or - (make one with: openssl rand -hex 32)');
+  return key;
 }
 
 /** Anyone may sign in as anyone through that route, so a production image (NODE_ENV=production) refuses to start with it. */

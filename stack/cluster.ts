@@ -66,7 +66,7 @@ export async function prepareTemporalDatabases(pg: RunningPostgres, postgresPort
   }
 }
 
-export function clusterEnv(ports: ClusterPorts, postgresPort: number, uiPort: number | null): NodeJS.ProcessEnv {
+export function clusterEnv(ports: ClusterPorts, postgresPort: number, uiPort: number | null, codecEndpoint?: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     CLUSTER_POSTGRES_PORT: String(postgresPort),
@@ -83,6 +83,7 @@ export function clusterEnv(ports: ClusterPorts, postgresPort: number, uiPort: nu
     CLUSTER_WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
     CLUSTER_DYNAMIC_CONFIG: path.join(ROOT, 'stack', 'cluster', 'dynamicconfig.yaml'),
     ...(uiPort === null ? {} : { CLUSTER_UI_PORT: String(uiPort) }),
+    ...(codecEndpoint ? { CLUSTER_UI_CODEC_ENDPOINT: codecEndpoint } : {}),
   };
 }
 
@@ -98,9 +99,9 @@ export async function startTemporalServer(options: { ports: ClusterPorts; postgr
   return proc;
 }
 
-export function startUiServer(options: { ports: ClusterPorts; uiPort: number; onLine: LineSink }): Promise<ManagedProcess> {
+export function startUiServer(options: { ports: ClusterPorts; uiPort: number; codecEndpoint?: string; onLine: LineSink }): Promise<ManagedProcess> {
   const proc = launch('temporal-ui', toolPaths.uiServer, ['--root', path.join(ROOT, 'stack', 'cluster'), '--config', 'ui', '--env', 'cluster', 'start'], {
-    env: clusterEnv(options.ports, 0, options.uiPort),
+    env: clusterEnv(options.ports, 0, options.uiPort, options.codecEndpoint),
     onLine: options.onLine,
   });
   return waitForPort(options.uiPort, proc, 60_000).then(() => proc);

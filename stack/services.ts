@@ -107,6 +107,8 @@ export interface TemporalOptions {
   dbFile: string | null;
   namespace: string;
   onLine: LineSink;
+  /** Where the Web UI sends payloads to decode them (README, "Privacy"); without it the UI shows ciphertext. */
+  codecEndpoint?: string;
 }
 
 /** Search attributes as the CLI's --search-attribute flag spells them. */
@@ -125,7 +127,7 @@ export async function startTemporal(options: TemporalOptions): Promise<ManagedPr
     '127.0.0.1',
     '--port',
     String(options.port),
-    ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1']),
+    ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1', ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : [])]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(options.namespace !== 'default' ? ['--namespace', options.namespace] : []),
     ...searchAttributeFlags(),

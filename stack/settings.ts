@@ -8,6 +8,8 @@ import { ROOT } from './tools';
 
 export const DATA_DIR = path.join(ROOT, '.data');
 const SECRET_FILE = path.join(DATA_DIR, 'dev-secret');
+const MASTER_KEY_FILE = path.join(DATA_DIR, 'payload-master-key');
+const CODEC_UI_KEY_FILE = path.join(DATA_DIR, 'codec-ui-key');
 
 export function localSettings(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(env);
@@ -48,11 +50,39 @@ export function mailSettings(dataDir: string, env: NodeJS.ProcessEnv = process.e
 
 /** The development secret `npm start` signs tokens with: made once, kept in .data/ so tokens survive restarts. */
 export function developmentSecret(): string {
-  if (existsSync(SECRET_FILE)) return readFileSync(SECRET_FILE, 'utf8').trim();
+  return keptSecret(SECRET_FILE);
+}
+
+/** 32 random bytes in hex, made once and kept in a file only its owner reads. */
+function keptSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(DATA_DIR, { recursive: true });
   const secret = randomBytes(32).toString('hex');
-  writeFileSync(SECRET_FILE, `${secret}\n`, { mode: 0o600 });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Payload encryption under a start command (README, "Privacy"): PAYLOAD_MASTER_KEY when set, else a development key
+ * made once and kept in .data/payload-master-key (losing it loses every history's content, like losing the
+ * database). The Temporal UI, which has no sign-in here, gets a codec key (CODEC_UI_KEY) only where the API has the
+ * development sign-in anyway: with AUTH_JWT_SECRET set, only when CODEC_UI_KEY is set too.
+ */
+export function payloadEnv(env: NodeJS.ProcessEnv = process.env): { PAYLOAD_MASTER_KEY: string; CODEC_UI_KEY: string | undefined } {
+  return {
+    PAYLOAD_MASTER_KEY: env.PAYLOAD_MASTER_KEY || keptSecret(MASTER_KEY_FILE),
+    CODEC_UI_KEY: env.CODEC_UI_KEY || (env.AUTH_JWT_SECRET ? undefined : keptSecret(CODEC_UI_KEY_FILE)),
+  };
+}
+
+/** The development master key, if `npm start` made one (for tools run beside it); never makes one. */
+export function keptPayloadMasterKey(): string | undefined {
+  return existsSync(MASTER_KEY_FILE) ? readFileSync(MASTER_KEY_FILE, 'utf8').trim() : undefined;
+}
+
+/** The codec endpoint a start command gives the Temporal UI: the first API's, under its codec key; none without one. */
+export function uiCodecEndpoint(apiPort: number, codecUiKey: string | undefined): string | undefined {
+  return codecUiKey ? `http://127.0.0.1:${apiPort}/codec/ui/${codecUiKey}` : undefined;
 }
 
 /**

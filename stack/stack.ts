@@ -16,7 +16,7 @@ export interface StackOptions {
   /** Null: use the MongoDB that is already running. */
   mongo: { port: number } | null;
   /** Null: use the Temporal server that is already running. `cluster` runs the full server on PostgreSQL. */
-  temporal: { kind: 'dev' | 'cluster'; port: number; uiPort: number | null; persistent: boolean; namespace: string; clusterPorts?: ClusterPorts } | null;
+  temporal: { kind: 'dev' | 'cluster'; port: number; uiPort: number | null; persistent: boolean; namespace: string; clusterPorts?: ClusterPorts; codecEndpoint?: string } | null;
   log(source: string, line: string): void;
 }
 
@@ -92,13 +92,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           if (temporal.uiPort !== null) await assertFree(temporal.uiPort, 'the Temporal UI');
           if (temporal.kind === 'dev') {
             const dbFile = temporal.persistent ? path.join(options.dataDir, 'temporal.db') : null;
-            await run('temporal', () => startTemporal({ port: temporal.port, uiPort: temporal.uiPort, dbFile, namespace: temporal.namespace, onLine: log('temporal') }));
+            await run('temporal', () => startTemporal({ port: temporal.port, uiPort: temporal.uiPort, dbFile, namespace: temporal.namespace, codecEndpoint: temporal.codecEndpoint, onLine: log('temporal') }));
           } else {
             if (!database || !options.postgres) throw new Error('the full Temporal server needs the stack to start PostgreSQL');
             const ports = temporal.clusterPorts ?? clusterPorts(temporal.port);
             await prepareTemporalDatabases(database, options.postgres.port, log('temporal'));
             await run('temporal', () => startTemporalServer({ ports, postgresPort: options.postgres!.port, namespace: temporal.namespace, onLine: log('temporal') }));
-            if (temporal.uiPort !== null) await run('temporal-ui', () => startUiServer({ ports, uiPort: temporal.uiPort!, onLine: log('temporal-ui') }));
+            if (temporal.uiPort !== null) await run('temporal-ui', () => startUiServer({ ports, uiPort: temporal.uiPort!, codecEndpoint: temporal.codecEndpoint, onLine: log('temporal-ui') }));
           }
           running.temporalAddress = `127.0.0.1:${temporal.port}`;
         })(),

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { loadConfig } from '../platform/config';
 import { log, logFiles, runProduct } from './run';
-import { DATA_DIR, localSettings, mailSettings, tokenEnv } from './settings';
+import { DATA_DIR, localSettings, mailSettings, payloadEnv, tokenEnv, uiCodecEndpoint } from './settings';
 import { startStack, stopLeftovers } from './stack';
 import { ensureTools } from './tools';
 
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     ],
   });
   logFiles.keepIn(path.join(dataDir, 'logs'));
-  const env = { ...process.env, ...tokenEnv(), ...mail.env, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
+  const payloads = payloadEnv();
+  const env = { ...process.env, ...tokenEnv(), ...payloads, ...mail.env, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
+  const codecEndpoint = uiCodecEndpoint(port, payloads.CODEC_UI_KEY);
   log('stack', `starting the full Temporal server on ${settings.temporalPort} with PostgreSQL on ${settings.postgresPort}, the Temporal UI on ${settings.uiPort}, FerretDB on ${settings.mongoPort} (data in .data/cluster)`);
   await runProduct({
     startServers: () =>
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
         dataDir,
         postgres: { port: settings.postgresPort, durable: true },
         mongo: { port: settings.mongoPort },
-        temporal: { kind: 'cluster', port: settings.temporalPort, uiPort: settings.uiPort, persistent: true, namespace: settings.namespace },
+        temporal: { kind: 'cluster', port: settings.temporalPort, uiPort: settings.uiPort, persistent: true, namespace: settings.namespace, codecEndpoint },
         log,
       }),
     mongodbUri: settings.mongodbUri,
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
       `Temporal     ${settings.temporalAddress} (full server: frontend, history, matching, worker; config stack/cluster/temporal.yaml)`,
       `MongoDB      ${settings.mongodbUri}   workers: 2 on task queue ${loadConfig(env).taskQueue}`,
       `Token        npm run token -- --role requester --sub alice`,
+      `Privacy      payloads encrypted; the Temporal UI ${codecEndpoint ? 'decodes through the first API’s codec endpoint' : 'shows them encrypted (set CODEC_UI_KEY: README, Privacy)'}`,
       `Mail in      smtp://127.0.0.1:${mail.intakePort}   (the desk's addresses: GET /admin/mailboxes; demo: support@example.com)`,
       `Mail out     ${mail.sink ? `local sink on 127.0.0.1:${mail.sink.port}, every message in .data/cluster/mail/sent/` : `through ${mail.relay}`}`,
       'Stop         Ctrl-C',

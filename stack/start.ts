@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { loadConfig } from '../platform/config';
 import { log, logFiles, runProduct } from './run';
-import { DATA_DIR, localSettings, mailSettings, tokenEnv } from './settings';
+import { DATA_DIR, localSettings, mailSettings, payloadEnv, tokenEnv, uiCodecEndpoint } from './settings';
 import { startStack, stopLeftovers } from './stack';
 import { ensureTools } from './tools';
 
@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     ],
   });
   logFiles.keepIn(path.join(DATA_DIR, 'logs'));
-  const env = { ...process.env, ...tokenEnv(), ...mail.env, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
+  const payloads = payloadEnv();
+  const env = { ...process.env, ...tokenEnv(), ...payloads, ...mail.env, TEMPORAL_ADDRESS: settings.temporalAddress, MONGODB_URI: settings.mongodbUri, TEMPORAL_UI_URL: settings.uiUrl };
+  const codecEndpoint = uiCodecEndpoint(port, payloads.CODEC_UI_KEY);
   log('stack', process.env.TEMPORAL_ADDRESS ? `using Temporal at ${process.env.TEMPORAL_ADDRESS}` : `starting Temporal dev server on ${settings.temporalPort} (UI ${settings.uiPort}, state in .data/temporal.db)`);
   log('stack', process.env.MONGODB_URI ? `using MongoDB at ${process.env.MONGODB_URI}` : `starting PostgreSQL on ${settings.postgresPort} and FerretDB on ${settings.mongoPort} (data in .data/postgres)`);
   await runProduct({
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
         dataDir: DATA_DIR,
         postgres: process.env.MONGODB_URI ? null : { port: settings.postgresPort, durable: true },
         mongo: process.env.MONGODB_URI ? null : { port: settings.mongoPort },
-        temporal: process.env.TEMPORAL_ADDRESS ? null : { kind: 'dev', port: settings.temporalPort, uiPort: settings.uiPort, persistent: true, namespace: settings.namespace },
+        temporal: process.env.TEMPORAL_ADDRESS ? null : { kind: 'dev', port: settings.temporalPort, uiPort: settings.uiPort, persistent: true, namespace: settings.namespace, codecEndpoint },
         log,
       }),
     mongodbUri: settings.mongodbUri,
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       `Temporal UI  ${settings.uiUrl}${process.env.TEMPORAL_ADDRESS ? '   (external server)' : ''}`,
       `Temporal     ${settings.temporalAddress}   MongoDB ${settings.mongodbUri}`,
       `Token        npm run token -- --role requester --sub alice${process.env.AUTH_JWT_SECRET ? '' : '   (development secret in .data/dev-secret)'}`,
+      `Privacy      payloads encrypted${process.env.PAYLOAD_MASTER_KEY ? ' (PAYLOAD_MASTER_KEY)' : ' (development master key in .data/payload-master-key)'}; the Temporal UI ${codecEndpoint ? 'decodes through the API’s codec endpoint' : 'shows them encrypted (set CODEC_UI_KEY, or decode with a supervisor token: README, Privacy)'}`,
       `Mail in      smtp://127.0.0.1:${mail.intakePort}   (the desk's addresses: GET /admin/mailboxes; demo: support@example.com)`,
       `Mail out     ${mail.sink ? `local sink on 127.0.0.1:${mail.sink.port}, every message in .data/mail/sent/` : `through ${mail.relay}`}`,
       'Stop         Ctrl-C',

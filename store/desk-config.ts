@@ -4,6 +4,7 @@ import type { Agent, CannedReply, Group, RoutingRule, Template } from '../domain
 import type { Mailbox } from '../domain/mail';
 import type { BusinessCalendar } from '../domain/sla/calendar';
 import { policyFor, type SlaPolicy, type SlaSnapshot } from '../domain/sla/policy';
+import { bulkUpdate, type BulkWritable } from './bulk';
 import type { Models } from './models';
 import { Versioned } from './versions';
 
@@ -58,12 +59,8 @@ export class DeskConfigStore {
   replaceMailboxes = (mailboxes: Mailbox[]) => this.replace(this.models.Mailbox, mailboxes.map(({ address, ...m }) => ({ _id: address.toLowerCase(), ...m })));
 
   private async replace(model: ReplaceableModel, docs: Array<{ _id: string }>): Promise<void> {
-    if (docs.length > 0) {
-      await model.bulkWrite(
-        docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-        { ordered: false },
-      );
-    }
+    await bulkUpdate(model.collection, docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
+    // A configuration list is small (the desk's groups, agents, rules): this $nin reads it whole, as the desk does.
     await model.deleteMany({ _id: { $nin: docs.map((d) => d._id) } });
     await this.config.bump();
   }
@@ -94,6 +91,6 @@ export class DeskConfigStore {
 }
 
 interface ReplaceableModel {
-  bulkWrite(ops: object[], options: { ordered: boolean }): Promise<unknown>;
+  collection: BulkWritable;
   deleteMany(filter: object): Promise<unknown>;
 }

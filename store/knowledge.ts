@@ -2,10 +2,11 @@
 // process's index of published articles rebuilds; drafts are not in it, so capturing one bumps nothing.
 import type { Article } from '../domain/knowledge';
 import type { Notification } from '../domain/notifications';
+import { bulkUpdate } from './bulk';
 import { insertOnce } from './insert-once';
 import { Versioned } from './versions';
 import type { ArticleDocument, Models } from './models';
-import { queued } from './tickets';
+import { queued } from './outbox';
 
 export class KnowledgeStore {
   constructor(private readonly models: Models) {}
@@ -15,10 +16,12 @@ export class KnowledgeStore {
     return doc ? toArticle(doc) : null;
   }
 
+  /** Newest first. Drafts grow with the tickets, so each status is its own query, an equality FerretDB pushes down. */
   async all(filter: { statuses?: Article['status'][]; productLine?: string } = {}): Promise<Article[]> {
-    const query = { ...(filter.statuses ? { status: { $in: filter.statuses } } : {}), ...(filter.productLine ? { productLine: filter.productLine } : {}) };
-    const docs = await this.models.Article.find(query).sort({ updatedAt: -1, _id: 1 }).lean<ArticleDocument[]>();
-    return docs.map(toArticle);
+    const line = filter.productLine ? { productLine: filter.productLine } : {};
+    const queries = filter.statuses ? filter.statuses.map((status) => ({ status, ...line })) : [line];
+    const docs = (await Promise.all(queries.map((q) => this.models.Article.find(q).lean<ArticleDocument[]>()))).flat();
+    return docs.sort((a, b) => (a.updatedAt !== b.updatedAt ? (a.updatedAt < b.updatedAt ? 1 : -1) : a._id < b._id ? -1 : 1)).map(toArticle);
   }
 
   /** Idempotent: the draft's id follows from its ticket, and an existing article is left as it is. */
@@ -55,7 +58,7 @@ export class KnowledgeStore {
   /** Adds or replaces articles as given (demo data, imports). */
   async put(articles: Article[]): Promise<void> {
     if (articles.length === 0) return;
-    await this.models.Article.bulkWrite(articles.map(({ id, ...a }) => ({ replaceOne: { filter: { _id: id }, replacement: { _id: id, ...a }, upsert: true } })));
+    await bulkUpdate(this.models.Article.collection, articles.map(({ id, ...a }) => ({ replaceOne: { filter: { _id: id }, replacement: { _id: id, ...a }, upsert: true } })));
     await this.bump();
   }
 

@@ -11,8 +11,11 @@ import { CHANNELS, IMPACTS, PRIORITIES, STATUSES, URGENCIES, type Ticket } from 
 import type { TimelineEvent } from '../domain/timeline';
 import type { QueueKeys } from './queues';
 
-/** The stored ticket, with the keys its queues filter and sort by (store/queues.ts); older documents may lack them. */
-export type TicketDocument = Omit<Ticket, 'id'> & { _id: string } & Partial<QueueKeys>;
+/**
+ * The stored ticket, with the keys its queues filter and sort by (store/queues.ts), the access keys of who may see it
+ * (domain/roles.ts) and the KPI ledger bucket of its fact (store/kpis.ts); older documents may lack them.
+ */
+export type TicketDocument = Omit<Ticket, 'id'> & { _id: string } & Partial<QueueKeys> & { access?: string[]; kpiBucket?: string };
 export type TimelineDocument = TimelineEvent & { _id: string };
 export type GroupDocument = Omit<Group, 'id'> & { _id: string };
 export type AgentDocument = Omit<Agent, 'id'> & { _id: string };
@@ -26,12 +29,48 @@ export interface VersionDocument {
 }
 export type SlaPolicyDocument = Omit<SlaPolicy, 'id'> & { _id: string };
 export type CalendarDocument = Omit<BusinessCalendar, 'id'> & { _id: string };
-/** Dispatch's view of an agent's work: the open tickets they hold, changed by compare-and-set on `version`. */
+/**
+ * Dispatch's view of an agent's work: how many open tickets they hold, folded in by the change relay from the
+ * changes that claim and release tickets; `batch` is the last relay batch folded in, so a batch folds once.
+ */
 export interface AgentLoadDocument {
   _id: string;
-  open: string[];
+  openCount: number;
   lastAssignedAt: string | null;
+  batch: number;
+}
+
+/**
+ * One recorded change of a ticket (_id `${ticketId}:${version}`): its timeline events, its notifications, its KPI
+ * fact and the agents' load it moves, written in one insert with the ticket document. `relay` is 'pending' until the
+ * change relay takes it, then the number of the relay batch that delivered and folded it (the one mark it gets).
+ */
+export interface ChangeDocument {
+  _id: string;
+  ticketId: string;
+  /** The ticket version the change made; 0 for events migrated from the former timeline collection. */
   version: number;
+  at: string;
+  /** Sequence numbers of its first and last event (timeline paging); 0 and 0 when it has none. */
+  firstSeq: number;
+  lastSeq: number;
+  events: TimelineEvent[];
+  notifications: Notification[];
+  /** The ticket's KPI fact as the change leaves it, and the ledger bucket it lives in (store/kpis.ts). */
+  kpi: { bucket: string; fact: string; open: boolean; backlogChanged: boolean } | null;
+  /** Agents whose open-ticket count the change ends (release) or starts (claim). */
+  load: { claim: string[]; release: string[] };
+  relay: 'pending' | number;
+}
+
+/** Who runs the change relay now (one process at a time, by lease) and how far its batches got. */
+export interface RelayLeaseDocument {
+  _id: string;
+  leader: string;
+  leaseUntil: string;
+  /** The last batch begun, and whether all of it was delivered and folded. */
+  batch: number;
+  finished: boolean;
 }
 /** A Message-ID the desk sent or received, and the ticket it belongs to: how replies find their ticket. */
 export interface MailThreadDocument {
@@ -109,14 +148,19 @@ const ticketSchema = new Schema<TicketDocument>(
     version: { type: Number, required: true },
     queueFlags: { type: [String], default: undefined },
     dueAt: { type: String },
+    access: { type: [String], default: undefined },
+    kpiBucket: { type: String },
   },
   options('tickets'),
 );
+// Lists lead with one access key, an equality FerretDB pushes down (no $in or $or over a growing collection).
+ticketSchema.index({ access: 1, createdAt: -1 });
 ticketSchema.index({ 'requester.id': 1, createdAt: -1 });
 ticketSchema.index({ queueFlags: 1, dueAt: 1 });
 ticketSchema.index({ 'assignment.group': 1, createdAt: -1 });
 ticketSchema.index({ status: 1, createdAt: -1 });
 
+// The timeline as it was stored before change documents: read once by the migration into `changes` (store/changes.ts).
 const timelineSchema = new Schema<TimelineDocument>(
   {
     _id: { type: String, required: true },
@@ -158,14 +202,44 @@ agentSchema.index({ groups: 1 });
 const agentLoadSchema = new Schema<AgentLoadDocument>(
   {
     _id: { type: String, required: true },
-    open: { type: [String], default: [] },
+    openCount: { type: Number, required: true },
     lastAssignedAt: { type: String, default: null },
-    version: { type: Number, required: true },
+    batch: { type: Number, required: true },
   },
   options('agent_load'),
 );
-// No index on `open`: FerretDB would index the whole array as one btree key, which PostgreSQL refuses past
-// 2,704 bytes (about 190 open tickets: seen here); dispatch reads loads by agent id.
+
+const changeSchema = new Schema<ChangeDocument>(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    version: { type: Number, required: true },
+    at: { type: String, required: true },
+    firstSeq: { type: Number, required: true },
+    lastSeq: { type: Number, required: true },
+    events: { type: Mixed, default: [] },
+    notifications: { type: Mixed, default: [] },
+    kpi: { type: Mixed, default: null },
+    load: { type: Mixed, required: true },
+    relay: { type: Mixed, required: true },
+  },
+  options('changes'),
+);
+// Each leads a query with an equality FerretDB pushes down (a GIN index follows each, stack/ferretdb/indexes.go): a
+// ticket's timeline, the relay's pending changes and its batches. The collection grows; these reads do not.
+changeSchema.index({ ticketId: 1, firstSeq: 1 });
+changeSchema.index({ relay: 1 });
+
+const relayLeaseSchema = new Schema<RelayLeaseDocument>(
+  {
+    _id: { type: String, required: true },
+    leader: { type: String, required: true },
+    leaseUntil: { type: String, required: true },
+    batch: { type: Number, required: true },
+    finished: { type: Boolean, required: true },
+  },
+  options('relay_leases'),
+);
 
 const routingRuleSchema = new Schema<RoutingRuleDocument>(
   {
@@ -242,7 +316,10 @@ articleSchema.index({ status: 1, updatedAt: -1 });
 
 const versionSchema = new Schema<VersionDocument>({ _id: { type: String, required: true }, version: { type: Number, required: true } }, options('versions'));
 
-/** KPI facts of the tickets created on one day (_id YYYY-MM-DD#n, four per day), or of open tickets (_id shard-X). */
+/**
+ * KPI facts (SPEC §13) of at most a hundred tickets created on one day (_id YYYY-MM-DD#<process>-<n>; older ones
+ * YYYY-MM-DD#n), in `kpi_days`; the facts of those still open, under the same _id, in `kpi_backlog`.
+ */
 export interface KpiFactsDocument {
   _id: string;
   facts: Record<string, string>;
@@ -358,6 +435,8 @@ export function bindModels(connection: Connection) {
   return {
     Ticket: connection.model<TicketDocument>('Ticket', ticketSchema),
     Timeline: connection.model<TimelineDocument>('Timeline', timelineSchema),
+    Change: connection.model<ChangeDocument>('Change', changeSchema),
+    RelayLease: connection.model<RelayLeaseDocument>('RelayLease', relayLeaseSchema),
     Group: connection.model<GroupDocument>('Group', groupSchema),
     Agent: connection.model<AgentDocument>('Agent', agentSchema),
     AgentLoad: connection.model<AgentLoadDocument>('AgentLoad', agentLoadSchema),

@@ -1,10 +1,24 @@
-// The notification outbox (SPEC §9): changes queue messages with the ticket; a relay claims and sends them.
-// Claims are leases, so a relay that dies mid-send leaves the message to be picked up again.
+// The notification outbox (SPEC §9). A change's notifications travel in its change document and the change relay
+// sends them (worker/change-relay.ts); this collection keeps only what needs more than that one attempt: notices
+// whose first delivery failed (retried with backoff, or recorded failed for good), and notices that belong to no
+// ticket change (a knowledge review's decision). Claims are leases, so a relay that dies mid-send leaves the
+// message to be picked up again.
 import { randomUUID } from 'node:crypto';
+import type { Notification } from '../domain/notifications';
+import type { ChangeStore } from './changes';
+import { insertOnce } from './insert-once';
 import type { Models, OutboxDocument } from './models';
 
+/** A notification as the outbox keeps it, waiting for the relay. */
+export function queued({ id, ...notification }: Notification) {
+  return { _id: id, ...notification, status: 'pending', attempts: 0, nextAttemptAt: notification.at, claimedAt: null, sentAt: null, lastError: null };
+}
+
 export class OutboxStore {
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly models: Models,
+    private readonly changes?: ChangeStore,
+  ) {}
 
   /**
    * Claims every message that is due (and, when asked, those whose sender's lease ran out) for one relay, in
@@ -22,11 +36,9 @@ export class OutboxStore {
     return (await outbox.find({ status: 'sending', claimedBy }).sort({ nextAttemptAt: 1 }).toArray()) as unknown as OutboxDocument[];
   }
 
-  /** Marks a claimed batch sent; the equalities on status and claim keep the server from reading other messages. */
-  async markSent(batch: Array<{ _id: string; claimedBy?: string }>, at: Date): Promise<void> {
-    if (batch.length === 0) return;
-    const ids = batch.map((n) => n._id);
-    await this.models.Outbox.collection.updateMany({ status: 'sending', claimedBy: batch[0]!.claimedBy, _id: { $in: ids as never[] } }, { $set: { status: 'sent', sentAt: at.toISOString(), lastError: null } });
+  /** Marks what is left of a claimed batch sent: those that failed were marked so already, one by one. */
+  async markSent(claimedBy: string, at: Date): Promise<void> {
+    await this.models.Outbox.collection.updateMany({ status: 'sending', claimedBy }, { $set: { status: 'sent', sentAt: at.toISOString(), lastError: null } });
   }
 
   async markFailed(id: string, error: string, retryAt: Date | null): Promise<void> {
@@ -36,7 +48,32 @@ export class OutboxStore {
     );
   }
 
+  /** A change's notice whose first delivery failed: queued for another attempt at `retryAt`, or failed for good (null). */
+  async firstAttemptFailed(notification: Notification, error: string, retryAt: Date | null): Promise<void> {
+    const row = { ...queued(notification), attempts: 1, lastError: error, ...(retryAt ? { nextAttemptAt: retryAt.toISOString() } : { status: 'failed' }) };
+    await insertOnce(this.models.Outbox.collection, [row]);
+  }
+
+  /**
+   * Every notification of a ticket with where its delivery stands: those the relay sent at the first attempt are
+   * `sent` (attempts 1) once their change is delivered, the others as the outbox records them.
+   */
   async forTicket(ticketId: string): Promise<OutboxDocument[]> {
-    return this.models.Outbox.find({ ticketId }).sort({ at: 1, _id: 1 }).lean<OutboxDocument[]>();
+    const [rows, changes, lease] = await Promise.all([
+      this.models.Outbox.find({ ticketId }).lean<OutboxDocument[]>(),
+      this.changes?.ofTicket(ticketId) ?? [],
+      this.models.RelayLease.findById('changes').lean(),
+    ]);
+    const byId = new Map(rows.map((r) => [r._id, r]));
+    // A change's notices went out once the relay finished its batch.
+    const finished = (batch: number) => !!lease && (batch < lease.batch || (batch === lease.batch && lease.finished));
+    for (const change of changes) {
+      for (const { id, ...n } of change.notifications) {
+        if (byId.has(id)) continue;
+        const delivered = change.relay !== 'pending' && finished(change.relay);
+        byId.set(id, { _id: id, ...n, status: delivered ? 'sent' : 'pending', attempts: delivered ? 1 : 0, nextAttemptAt: n.at, claimedAt: null, sentAt: null, lastError: null });
+      }
+    }
+    return [...byId.values()].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a._id < b._id ? -1 : 1));
   }
 }

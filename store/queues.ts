@@ -1,5 +1,5 @@
 // Work queues: the tickets that need an agent or a supervisor now, as MongoDB filters applied on top of what the
-// caller may see (visibleTo). Ticket documents carry two keys derived from the ticket for them, written with every
+// caller may see (store/tickets.ts). Ticket documents carry two keys derived from the ticket for them, written with every
 // change: `queueFlags`, matched by top-level equality, which FerretDB pushes down to PostgreSQL (it pushes no nested
 // field, $or or $in, SPEC §18), so a count reads the tickets of its queue rather than every ticket ever filed; and
 // `dueAt`, the nearest running SLA deadline, which MongoDB sorts and pages by.
@@ -11,9 +11,6 @@ export type Filter = Record<string, unknown>;
 
 /** Sorts after every real deadline, so tickets without a running one come last in `due` order. */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
-
-/** Raise it when queueKeys changes: workers then bring stored tickets' keys up to date at start (TicketStore.updateQueueKeys). */
-export const QUEUE_KEYS_VERSION = 1;
 
 /** What a ticket is, as far as the queues go: work still owed (unsolved), and on whom. */
 export type QueueFlag = 'unsolved' | 'unassigned' | 'breached' | 'review_pending';
@@ -72,7 +69,7 @@ export const QUEUES: Record<QueueId, Queue> = {
     roles: STAFF,
     title: (who) => (who.role === 'agent' ? 'Unassigned in my groups' : 'Unassigned'),
     // Agents see their groups' queues; supervisors and admins every group's.
-    filter: (who) => ({ queueFlags: 'unassigned', ...(who.role === 'agent' ? { 'assignment.group': { $in: who.groups } } : {}) }),
+    filter: (who) => ({ queueFlags: 'unassigned', ...(who.role === 'agent' ? { $or: who.groups.length ? who.groups.map((group) => ({ 'assignment.group': group })) : [{ 'assignment.group': '' }] } : {}) }),
   },
   breaching: {
     roles: STAFF,

@@ -4,13 +4,13 @@ import { loadConfig } from '../platform/config';
 import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
+import { masterKeysOrExit, payloadCodec, warmPayloadKeys } from '../platform/payload-codec';
 import { senderFromEnv } from '../platform/notifier';
 import { DeskConfigStore } from '../store/desk-config';
 import { MailStore } from '../store/mail';
-import { OutboxStore } from '../store/outbox';
-import { TicketStore } from '../store/tickets';
+import { runMigrations } from '../store/migrations';
+import { changeRelay } from './change-relay';
 import { activityDeps } from './deps';
-import { OutboxRelay } from './outbox-relay';
 import { createTicketWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -20,21 +20,26 @@ async function main(): Promise<void> {
   Runtime.install({
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => logger[level === 'ERROR' ? 'error' : 'warn'](meta ?? {}, message)),
   });
+  const master = masterKeysOrExit(config, logger);
   exitWithParent();
   const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
   await whenAvailable('MongoDB (indexes)', () => syncIndexes(db), logger);
-  const keyed = await whenAvailable('MongoDB (queue keys)', () => new TicketStore(db.models).updateQueueKeys(), logger);
-  if (keyed > 0) logger.info({ tickets: keyed }, 'brought the tickets’ queue keys up to date');
+  const migrated = await whenAvailable('MongoDB (migrations)', () => runMigrations(db.models), logger);
+  if (Object.values(migrated).some((n) => n > 0)) logger.info(migrated, 'brought the stored data up to date (store/migrations.ts)');
+  const codec = payloadCodec(master, db.connection.db!);
+  await whenAvailable('MongoDB (payload keys)', () => warmPayloadKeys(codec), logger);
   const connection = await whenAvailable('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }), logger);
+  const deps = activityDeps(db, logger);
   const worker = await createTicketWorker({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: activityDeps(db, logger),
+    deps,
+    codec,
     tuning: config.worker,
   });
   const sender = senderFromEnv(process.env, logger, { mail: new MailStore(db.models), deskConfig: new DeskConfigStore(db.models) });
-  const relay = new OutboxRelay(new OutboxStore(db.models), sender, logger);
+  const relay = changeRelay(db, sender, logger, { dispatcher: deps.dispatcher });
   relay.start();
   logger.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker ready');
   // Runs until SIGINT or SIGTERM, then finishes the tasks in hand.

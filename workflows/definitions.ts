@@ -3,6 +3,7 @@
 // only once the change is stored; refusals come back as typed failures the API maps to 404/409/422.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Attachment, Impact, Priority, ReviewAction, Ticket, TicketIntake, Urgency } from '../domain/ticket';
+import type { Principal } from '../domain/roles';
 import type { Actor, TimelineEvent, Visibility } from '../domain/timeline';
 import type { TicketState } from './state';
 
@@ -44,8 +45,13 @@ export interface ChangeResult {
   events: TimelineEvent[];
 }
 
+/** Who sent a change through the API, as far as seeing the ticket goes (domain/roles.ts canViewTicket). */
+export type Caller = Pick<Principal, 'sub' | 'role' | 'email' | 'groups'>;
+
 export interface Command {
   actor: Actor;
+  /** The API's caller: the change is refused as NotFound when they may not see the ticket (unknown and invisible alike). */
+  caller?: Caller;
   /** The ticket version the caller saw (If-Match): the change is refused, changing nothing, when the ticket has moved on. */
   expectedVersion?: number;
 }

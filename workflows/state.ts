@@ -29,4 +29,6 @@ export interface TicketState {
   reviewRemindedAt: number | null;
   /** What the backlog KPIs last recorded of the ticket (status, keys), to write them only when it changes. */
   backlogKey?: string;
+  /** The KPI ledger bucket of the ticket's fact, handed out when intake is stored (none for tickets from before). */
+  kpiBucket?: string;
 }

@@ -1,9 +1,16 @@
 // Every durable timer of a ticket is derived here from its state, so they live in one place and a change of
-// state (a pause, a reply, a new priority) simply yields a different next timer.
+// state (a pause, a reply, a new priority) simply yields a different next timer. The workflow waits for the next
+// one, keeping it while its deadline holds (WaitForNext), and backs off when its step cannot be stored (TimerRetry).
+import { CancellationScope, condition, log, patched, sleep } from '@temporalio/workflow';
 import { businessDayMs, workingCalendar } from '../domain/closure';
 import { addBusinessTime } from '../domain/sla/calendar';
 import { deadlines, isPaused, pausedMs } from '../domain/sla/clock';
+import { isStoreFailure } from './failures';
 import type { TicketState } from './state';
+
+/** Workflow time: inside the sandbox Date is Temporal's deterministic clock. */
+export const nowMs = () => new Date().getTime();
+export const nowIso = () => new Date().toISOString();
 
 export type TimerKind =
   | 'responseWarning'
@@ -112,4 +119,80 @@ export function humanDuration(ms: number): string {
   for (const [size, unit] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
   for (const [size, unit] of units) if (ms >= size) return `${Math.round((ms / size) * 10) / 10} ${unit}`;
   return `${ms} ms`;
+}
+
+/**
+ * Waits for the next timer or a change of the ticket. The timer is kept across changes while its deadline holds (a
+ * comment does not move the resolution deadline), so a change costs no timer cancelled and started again.
+ */
+export class WaitForNext {
+  private running: { kind: TimerKind; at: number; fired: Promise<boolean> } | null = null;
+  private scope: CancellationScope | null = null;
+
+  /** True when the ticket changed (its version moved), false when the timer is due. */
+  async changeOrTimer(timer: Timer | null, notBefore: number, version: () => number): Promise<boolean> {
+    const seen = version();
+    const changed = () => version() !== seen;
+    // Histories from before kept no timer: each wait started its own.
+    if (!patched('timer-kept-while-its-deadline-holds')) return this.startEachTime(timer, notBefore, changed);
+    if (!timer) {
+      this.stop();
+      await condition(changed);
+      return true;
+    }
+    const at = Math.max(timer.at, notBefore);
+    if (this.running?.kind !== timer.kind || this.running.at !== at) {
+      this.stop();
+      if (at <= nowMs()) return false;
+      const scope = (this.scope = new CancellationScope());
+      const fired = scope.run(() => sleep(at - nowMs(), { summary: timer.summary })).then(
+        () => true,
+        () => false,
+      );
+      this.running = { kind: timer.kind, at, fired };
+    }
+    const running = this.running;
+    const outcome = await Promise.race([running.fired.then((fired) => (fired ? 'due' : 'cancelled')), condition(changed).then(() => 'changed' as const)]);
+    if (outcome === 'due') this.running = null;
+    return outcome !== 'due';
+  }
+
+  private stop(): void {
+    this.scope?.cancel();
+    this.scope = null;
+    this.running = null;
+  }
+
+  private async startEachTime(timer: Timer | null, notBefore: number, changed: () => boolean): Promise<boolean> {
+    if (!timer) {
+      await condition(changed);
+      return true;
+    }
+    const wait = Math.max(timer.at, notBefore) - nowMs();
+    if (wait <= 0) return false;
+    return condition(changed, wait, { summary: timer.summary });
+  }
+}
+
+const FIRST_RETRY_MS = 10_000;
+const LAST_RETRY_MS = 15 * 60_000;
+
+/** A timer step the store fails is rolled back (so it stays due) and tried again after 10 s, doubling up to
+ *  15 min: a failing write neither fails the workflow nor spins, and changes go through meanwhile. */
+export class TimerRetry {
+  /** Epoch ms before which no timer fires again; 0 when the last timer step went through. */
+  notBefore = 0;
+  private delayMs = 0;
+
+  async run(ticketId: string, timer: Timer, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+      this.notBefore = this.delayMs = 0;
+    } catch (err) {
+      if (!isStoreFailure(err)) throw err;
+      this.delayMs = Math.min(LAST_RETRY_MS, this.delayMs * 2 || FIRST_RETRY_MS);
+      this.notBefore = nowMs() + this.delayMs;
+      log.warn('a timer step could not be stored; it will be tried again', { ticketId, timer: timer.kind, retryInMs: this.delayMs, failure: err.type, error: err.message });
+    }
+  }
 }

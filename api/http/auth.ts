@@ -1,4 +1,5 @@
 // Bearer JWTs (HS256 with AUTH_JWT_SECRET) → the caller's Principal (SPEC §16).
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { ROLES, type Principal } from '../../domain/roles';
@@ -13,7 +14,13 @@ const claimsSchema = z.object({
   groups: z.array(text(100)).max(100).optional(),
 });
 
-export function authenticate(header: string | undefined, secret: string): Principal {
+/**
+ * The secret as a key object, made once: jsonwebtoken checks a string secret anew on every call (~0.46 ms each here,
+ * against ~0.013 ms with a key object, SPEC §18).
+ */
+export const verificationKey = (secret: string): KeyObject => createSecretKey(Buffer.from(secret, 'utf8'));
+
+export function authenticate(header: string | undefined, secret: KeyObject | string): Principal {
   if (!header) throw unauthorized('an Authorization: Bearer <token> header is required');
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');

@@ -12,18 +12,18 @@ export class RateLimiter {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** Takes one request from the client's bucket, or refuses with 429 and the seconds to wait. */
-  take(client: string): void {
+  /** Takes one request (or what `cost` says it weighs) from the client's bucket, or refuses with 429 and the seconds to wait. */
+  take(client: string, cost = 1): void {
     const now = this.now();
     const bucket = this.buckets.get(client) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate);
     bucket.at = now;
-    if (bucket.tokens < 1) {
+    if (bucket.tokens < cost) {
       this.buckets.set(client, bucket);
-      const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / this.rate));
+      const retryAfter = Math.max(1, Math.ceil((cost - bucket.tokens) / this.rate));
       throw new HttpProblem(429, `too many requests: at most ${this.rate} a second (bursts of ${this.burst})`, undefined, { 'Retry-After': String(retryAfter) });
     }
-    bucket.tokens -= 1;
+    bucket.tokens -= cost;
     this.buckets.set(client, bucket);
     if (this.buckets.size > 50_000) this.forgetIdle(now);
   }

@@ -60,10 +60,13 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
 }
 
 /** Turns anything thrown into a problem: known client errors keep their status, the rest is a 500 without internals. */
+/** A request's path as logged: the codec key in a Temporal UI's codec path is a credential and never reaches the logs. */
+export const loggedPath = (path: string) => path.replace(/^\/codec\/ui\/[^/]+/, '/codec/ui/…');
+
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (problem.status >= 500) logger.error({ err, method: req.method, path: loggedPath(req.path) }, 'request failed');
     if (res.headersSent) return;
     sendProblem(res, problem);
   };

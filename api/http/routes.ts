@@ -1,10 +1,11 @@
 // Routes are declared once: the same declaration validates requests, checks roles and documents the API.
+import type { KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Principal, Role } from '../../domain/roles';
-import { authenticate } from './auth';
+import { authenticate, verificationKey } from './auth';
 import type { RateLimiter } from './guards';
 import { badRequest, forbidden, type FieldError } from './problem';
 
@@ -53,6 +54,8 @@ export interface Route<B = unknown, Q = unknown, P = unknown> {
   /** A multipart/form-data body with one file part, read by the handler itself (documented in OpenAPI). */
   upload?: { field: string; description: string };
   responses: Record<number, ResponseSpec>;
+  /** What one call takes from the caller's rate (default 1): the Temporal UI decodes a history a payload per call, hundreds at once. */
+  rateCost?: number;
   handle(ctx: RouteContext<B, Q, P>): Promise<Reply>;
 }
 
@@ -62,18 +65,19 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(route: 
 }
 
 export function mountRoutes(router: Router, routes: Route[], secret: string, limiter: RateLimiter): void {
+  const key = verificationKey(secret);
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
-    router[route.method](expressPath, handlerFor(route, secret, limiter));
+    router[route.method](expressPath, handlerFor(route, key, limiter));
   }
 }
 
-function handlerFor(route: Route, secret: string, limiter: RateLimiter): RequestHandler {
+function handlerFor(route: Route, secret: KeyObject, limiter: RateLimiter): RequestHandler {
   return async (req: Request, res: Response, next) => {
     try {
       const principal = route.roles === 'public' ? (undefined as unknown as Principal) : authenticate(req.get('authorization'), secret);
       // Authenticated callers are limited by who they are, anonymous ones by their address.
-      limiter.take(principal ? `sub:${principal.sub}` : `ip:${req.ip}`);
+      limiter.take(principal ? `sub:${principal.sub}` : `ip:${req.ip}`, route.rateCost);
       if (route.roles !== 'public' && !route.roles.includes(principal.role)) throw forbidden(`role ${principal.role} may not call ${route.method.toUpperCase()} ${route.path}`);
       const errors: FieldError[] = [];
       const params = parsePart(route.params, req.params, 'params', errors);

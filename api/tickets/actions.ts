@@ -1,10 +1,12 @@
-// Changes to a ticket (SPEC §16): each route checks who may do it to this ticket, then hands the change
-// to the ticket's workflow and answers once it is stored.
+// Changes to a ticket (SPEC §16): each route checks what the request alone decides (the role, the body), then hands
+// the change to the ticket's workflow and answers once it is stored. Nothing is read first: the workflow's Update
+// validator refuses a caller who may not see the ticket (404, as for an unknown one), a stale If-Match (412) and an
+// illegal change (409/422). Only a refused change reads the ticket, to answer as a read would.
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { openReview, openSurvey } from '../../domain/closure';
 import { Refusal } from '../../domain/errors';
-import { isRequesterOf, type Principal, type Role } from '../../domain/roles';
+import { canViewTicket, type Principal, type Role } from '../../domain/roles';
 import type { Ticket } from '../../domain/ticket';
 import type { Actor } from '../../domain/timeline';
 import {
@@ -25,7 +27,7 @@ import {
   type Command,
 } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, HttpProblem, unprocessable } from '../http/problem';
+import { conflict, forbidden, HttpProblem, notFound, unprocessable } from '../http/problem';
 import { defineRoute } from '../http/routes';
 import { resolveAttachments } from '../attachments/routes';
 import {
@@ -47,7 +49,8 @@ import {
   ticketIdParam,
 } from './schemas';
 import { etagOf, expectedVersion, IF_MATCH } from './versions';
-import { actorOf, findVisible, presenter, requestKey, visibleEvents } from './view';
+import { TicketEnded } from './desk';
+import { actorOf, callerOf, presenter, requestKey, visibleEvents } from './view';
 
 interface ActionSpec<B, C extends Command, P extends { id: string }> {
   path: string;
@@ -57,8 +60,10 @@ interface ActionSpec<B, C extends Command, P extends { id: string }> {
   params?: z.ZodType<P>;
   body: z.ZodType<B>;
   update: UpdateDefinition<ChangeResult, [C]>;
-  /** Per-ticket rules beyond the role: ownership, transfer limits, references that must exist. Throw to refuse. */
-  authorize?: (who: Principal, ticket: Ticket, body: B) => void | Promise<void>;
+  /** Rules the request alone decides, beyond the role: transfer limits, references that must exist. Throw to refuse. */
+  authorize?: (who: Principal, body: B) => void | Promise<void>;
+  /** Why the change cannot apply to a ticket whose workflow has ended (its loop is done), from the stored ticket. */
+  whenEnded?: (ticket: Ticket) => void;
   command(body: B, actor: Actor, params: P): C | Promise<C>;
   created?: boolean;
 }
@@ -70,10 +75,6 @@ function refuseAsConflict(check: () => unknown): void {
     throw err instanceof Refusal ? conflict(err.message) : err;
   }
 }
-
-const ownTicketOnly = (who: Principal, ticket: Ticket) => {
-  if (who.role === 'requester' && !isRequesterOf(who, ticket)) throw forbidden('only the requester may do this');
-};
 
 export function ticketActions({ desk, tickets, config, deskConfig, knowledge, files }: ApiDeps) {
   const present = presenter(config);
@@ -96,17 +97,13 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
         422: { description: 'Refused by a rule' },
       },
       async handle({ body, params, principal, headers }) {
-        const ticket = await findVisible(tickets, params.id, principal);
-        await spec.authorize?.(principal, ticket, body);
-        const command = { ...(await spec.command(body, actorOf(principal), params)), expectedVersion: expectedVersion(headers['If-Match']) };
+        await spec.authorize?.(principal, body);
+        const command = { ...(await spec.command(body, actorOf(principal), params)), caller: callerOf(principal), expectedVersion: expectedVersion(headers['If-Match']) };
         let result: ChangeResult;
         try {
-          result = await desk.change(ticket.id, spec.update, [command], requestKey(principal, headers['Idempotency-Key']));
+          result = await desk.change(params.id, spec.update, [command], requestKey(principal, headers['Idempotency-Key']));
         } catch (err) {
-          if (!(err instanceof HttpProblem && err.status === 412)) throw err;
-          // The workflow refused it while idle or under its lock, so the stored ticket is the one it compared with.
-          const now = await findVisible(tickets, ticket.id, principal);
-          throw new HttpProblem(412, err.detail, undefined, { ETag: etagOf(now) }, { ticket: present(now, principal) });
+          throw await refusalAsRead(err, params.id, principal, spec.whenEnded);
         }
         return {
           status: spec.created ? 201 : 200,
@@ -117,6 +114,26 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
     });
   }
 
+  /**
+   * A refused change, answered from the stored ticket as a read would see it: unknown and invisible alike are 404;
+   * a stale If-Match is 412 with the ticket now; a ended workflow says why, when the ticket tells.
+   */
+  async function refusalAsRead(err: unknown, id: string, who: Principal, whenEnded?: (ticket: Ticket) => void): Promise<unknown> {
+    if (!(err instanceof HttpProblem) || ![404, 409, 412].includes(err.status) || (err.status === 409 && !(err instanceof TicketEnded))) return err;
+    const ticket = await tickets.findById(id);
+    if (!ticket || !canViewTicket(who, ticket)) return notFound('ticket');
+    // The workflow refused it while idle or under its lock, so the stored ticket is the one it compared with.
+    if (err.status === 412) return new HttpProblem(412, err.detail, undefined, { ETag: etagOf(ticket) }, { ticket: present(ticket, who) });
+    if (err instanceof TicketEnded) {
+      try {
+        refuseAsConflict(() => whenEnded?.(ticket));
+      } catch (why) {
+        return why;
+      }
+    }
+    return err;
+  }
+
   return [
     action({
       path: 'assign',
@@ -124,7 +141,7 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['agent', 'supervisor'],
       body: assignBody,
       update: assignTicket,
-      authorize(who, _ticket, body) {
+      authorize(who, body) {
         if (who.role !== 'agent') return;
         const takesIt = body.agent === who.sub && (body.group === undefined || who.groups.includes(body.group));
         const transfers = body.agent === undefined && body.group !== undefined;
@@ -154,7 +171,7 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['agent', 'supervisor'],
       body: collaboratorBody,
       update: addCollaborator,
-      async authorize(_who, _ticket, body) {
+      async authorize(_who, body) {
         if (!(await deskConfig.agent(body.agent))) throw unprocessable(`there is no agent ${body.agent}`, [{ path: 'body.agent', message: 'is not an agent of the desk' }]);
       },
       command: (body, actor) => ({ actor, agent: body.agent }),
@@ -166,8 +183,7 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       body: commentBody,
       update: addComment,
       created: true,
-      authorize(who, ticket, body) {
-        ownTicketOnly(who, ticket);
+      authorize(who, body) {
         if (who.role === 'requester' && body.visibility !== 'public') throw forbidden('requesters can only add public comments');
       },
       command: async (body, actor, params) => ({
@@ -191,7 +207,7 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['agent', 'supervisor'],
       body: resolveBody,
       update: resolveTicket,
-      async authorize(_who, _ticket, body) {
+      async authorize(_who, body) {
         if (!body.kbArticleId) return;
         const article = await knowledge.get(body.kbArticleId);
         if (!article || article.status === 'rejected') throw unprocessable(`there is no usable article ${body.kbArticleId}`, [{ path: 'body.kbArticleId', message: 'is not a draft or published article' }]);
@@ -204,7 +220,6 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['requester'],
       body: emptyBody,
       update: confirmResolution,
-      authorize: ownTicketOnly,
       command: (_body, actor) => ({ actor }),
     }),
     action({
@@ -213,7 +228,6 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['requester'],
       body: reasonBody,
       update: rejectResolution,
-      authorize: ownTicketOnly,
       command: (body, actor) => ({ actor, reason: body.reason }),
     }),
     action({
@@ -223,7 +237,6 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       params: suggestionParams,
       body: emptyBody,
       update: acceptSuggestion,
-      authorize: ownTicketOnly,
       command: (_body, actor, params) => ({ actor, articleId: params.articleId }),
     }),
     action({
@@ -232,11 +245,8 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['requester'],
       body: csatBody,
       update: submitCsat,
-      authorize(who, ticket) {
-        ownTicketOnly(who, ticket);
-        // Once the loop is done the workflow has ended; the stored ticket tells why no rating is taken.
-        refuseAsConflict(() => openSurvey(ticket));
-      },
+      // Once the loop is done the workflow has ended; the stored ticket tells why no rating is taken.
+      whenEnded: (ticket) => openSurvey(ticket),
       command: (body, actor) => ({ actor, ...body }),
     }),
     action({
@@ -245,7 +255,7 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['supervisor'],
       body: reviewBody,
       update: fileReview,
-      authorize: (_who, ticket) => refuseAsConflict(() => openReview(ticket)),
+      whenEnded: (ticket) => openReview(ticket),
       command: (body, actor) => ({ actor, ...body }),
     }),
     action({
@@ -254,7 +264,6 @@ export function ticketActions({ desk, tickets, config, deskConfig, knowledge, fi
       roles: ['requester', 'supervisor'],
       body: reasonBody,
       update: cancelTicket,
-      authorize: ownTicketOnly,
       command: (body, actor) => ({ actor, reason: body.reason }),
     }),
   ];

@@ -31,6 +31,13 @@ const REFUSALS: Record<string, number> = {
   StoreUnavailable: 503,
 };
 
+/** The ticket's workflow has ended (or never was): the ticket takes no more changes, if there is one. */
+export class TicketEnded extends HttpProblem {
+  constructor() {
+    super(409, 'the ticket is closed and takes no more changes');
+  }
+}
+
 export class TicketDesk {
   constructor(
     private readonly client: Client,
@@ -115,7 +122,7 @@ export function refusalToProblem(err: unknown): unknown {
   }
   // The workflow has finished: the ticket is closed or cancelled and takes no more changes.
   if (err instanceof WorkflowNotFoundError || /workflow execution already completed/i.test(String((err as Error)?.message))) {
-    return conflict('the ticket is closed and takes no more changes');
+    return new TicketEnded();
   }
   return err;
 }

@@ -73,8 +73,9 @@ export function ticketRoutes({ desk, tickets, deskConfig, config, files }: ApiDe
       async handle({ query, principal }) {
         const filter: Filter[] = [visibleTo(principal)];
         if (query.queue) filter.push(queueFilter(query.queue, principal, Date.now()));
-        if (query.status) filter.push(query.status.length === 1 ? { status: query.status[0] } : { status: { $in: query.status } });
-        if (query.priority) filter.push({ priority: { $in: query.priority } });
+        // Alternatives as $or of equalities: the store runs one pushed-down query per value (store/tickets.ts).
+        if (query.status) filter.push({ $or: query.status.map((status) => ({ status })) });
+        if (query.priority) filter.push({ $or: query.priority.map((priority) => ({ priority })) });
         if (query.productLine) filter.push({ productLine: query.productLine });
         if (query.group) filter.push({ 'assignment.group': query.group });
         if (query.assignee) filter.push({ 'assignment.agent': query.assignee });

@@ -1,5 +1,5 @@
 // Safe updates (SPEC §16): a ticket's version is its ETag. GET answers it and honours If-None-Match; a change
-// may carry If-Match, which the ticket's workflow checks atomically with the change (workflows/process.ts).
+// may carry If-Match, which the ticket's workflow checks atomically with the change (workflows/ticket.ts).
 import { z } from 'zod';
 import { anyText } from '../http/text';
 

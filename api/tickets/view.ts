@@ -6,6 +6,7 @@ import { canViewTicket, isStaff, type Principal } from '../../domain/roles';
 import { ticketWorkflowId, type Attachment, type Person, type Resolution, type Ticket } from '../../domain/ticket';
 import type { Actor, TimelineEvent } from '../../domain/timeline';
 import type { TicketStore } from '../../store/tickets';
+import type { Caller } from '../../workflows/definitions';
 import { notFound } from '../http/problem';
 import type { RequesterResolution, RequesterTicketResource, TicketResource } from './schemas';
 
@@ -97,6 +98,9 @@ function requesterEvent(e: TimelineEvent): TimelineEvent {
 }
 
 export const actorOf = (who: Principal): Actor => ({ id: who.sub, role: who.role, ...(who.name ? { name: who.name } : {}) });
+
+/** What the ticket's workflow needs of the caller to decide whether they may see the ticket (domain/roles.ts). */
+export const callerOf = (who: Principal): Caller => ({ sub: who.sub, role: who.role, groups: who.groups, ...(who.email ? { email: who.email } : {}) });
 
 /** Unknown and invisible look the same (404), so ticket ids cannot be probed. */
 export async function findVisible(tickets: TicketStore, id: string, who: Principal): Promise<Ticket> {

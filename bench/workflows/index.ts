@@ -1,6 +1,7 @@
 // Baseline workflows for the benchmark: the same server doing (a) a bare workflow with three no-op activities,
-// (b) a bare workflow shaped like a ticket lifecycle (its updates, local activities and timers) doing nothing.
-import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+// (b) a bare workflow shaped like a ticket lifecycle (its updates, local activities and timers) doing nothing,
+// (c) a bare workflow that sleeps until an instant and then runs one no-op local activity (the SLA burst's baseline).
+import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { BaselineActivities } from '../baseline-activities';
 
 const remote = proxyActivities<BaselineActivities>({ startToCloseTimeout: '10 seconds' });
@@ -34,4 +35,10 @@ export async function bareLifecycle(): Promise<void> {
     const seen = changes;
     await condition(() => changes !== seen, '1 hour');
   }
+}
+
+/** Sleeps until `at` (epoch ms), runs one no-op local activity, and answers when that ran. */
+export async function wakeAt(at: number): Promise<number> {
+  await sleep(Math.max(1, at - Date.now()));
+  return local.now();
 }

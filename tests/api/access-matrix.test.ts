@@ -41,6 +41,8 @@ const BODIES: Record<string, unknown> = {
   'put /admin/sla-policies': [],
   'put /admin/mailboxes': [],
   'put /admin/canned-replies': [],
+  'post /codec/decode': { payloads: [] },
+  'post /codec/encode': { payloads: [] },
 };
 
 let routes: Array<{ method: string; path: string; roles: Role[] }>;

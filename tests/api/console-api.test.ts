@@ -38,7 +38,7 @@ const open = async (token = t.alice) => {
 };
 const get = (id: string, token: string, headers: Record<string, string> = {}) => desk.http('GET', `/tickets/${id}`, { token, headers });
 const comment = (id: string, token: string, body: string, headers: Record<string, string> = {}) => desk.http('POST', `/tickets/${id}/comments`, { token, body: { body }, headers });
-const comments = async (id: string) => (await desk.db.models.Timeline.find({ ticketId: id, type: 'comment' }).lean()).map((e) => (e.data as { body: string }).body);
+const comments = async (id: string) => (await desk.timeline(id)).filter((e) => e.type === 'comment').map((e) => (e.data as { body: string }).body);
 
 describe('safe updates', () => {
   it('answers the ticket with ETag "<version>" and 304 to If-None-Match while it stays at that version', async () => {
@@ -281,7 +281,7 @@ describe('with tickets in every state', () => {
     };
     if (shape.review) ticket.closure = { knowledge: null, survey: null, review: { status: 'pending', dueAt: at(3_000), filed: null } };
     ticket.version = 3;
-    await q.tickets.record({ ticket, events: [], notifications: [] });
+    await q.tickets.record({ ticket, events: [], notifications: [], kpi: { bucket: 'test', backlogChanged: false } });
     tickets[name] = ticket;
   }
 
@@ -454,7 +454,7 @@ describe('with tickets in every state', () => {
     const { temporalAddress, workflowBundle } = testServers();
     const connection = await NativeConnection.connect({ address: temporalAddress });
     // No workflow cache: a new worker picks the ticket up at once, without waiting out a sticky queue.
-    const worker = () => createTicketWorker({ connection, namespace: q.config.temporalNamespace, taskQueue: q.config.taskQueue, deps: activityDeps(q.db, silentLogger), workflowBundle: { codePath: workflowBundle }, tuning: { maxCachedWorkflows: 0 } });
+    const worker = () => createTicketWorker({ connection, namespace: q.config.temporalNamespace, taskQueue: q.config.taskQueue, deps: activityDeps(q.db, silentLogger), codec: q.codec, workflowBundle: { codePath: workflowBundle }, tuning: { maxCachedWorkflows: 0 } });
     const first = await worker();
     const firstRun = first.run();
     const ticket = (await q.http('POST', '/tickets', { token: s.alice, body: createTicketBody })).body;
@@ -486,7 +486,7 @@ describe('with tickets in every state', () => {
       // Both passed the validator (the lock was busy with the first), and the handler refused the second.
       expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'comment').length).toBe(2);
       expect(events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.failure).map((e) => e.workflowExecutionUpdateCompletedEventAttributes!.outcome!.failure!.applicationFailureInfo?.type)).toEqual(['VersionMismatch']);
-      expect((await q.db.models.Timeline.find({ ticketId: ticket.id, type: 'comment' }).lean()).length).toBe(1);
+      expect((await q.timeline(ticket.id)).filter((e) => e.type === 'comment').length).toBe(1);
     } finally {
       second.shutdown();
       await secondRun;

@@ -39,7 +39,7 @@ describe('email channel', () => {
     const res = await post(reply);
     expect(res.body.outcome).toBe('comment_added');
     await post(reply);
-    const comments = await desk.db.models.Timeline.find({ ticketId: ticket.id, type: 'comment' }).lean();
+    const comments = (await desk.timeline(ticket.id)).filter((e) => e.type === 'comment');
     expect(comments).toHaveLength(1);
     expect(comments[0]).toMatchObject({ visibility: 'public', actor: { id: 'alice.martin@example.com', role: 'requester' }, data: { body: 'It works again, thanks!', source: { channel: 'email', messageId: reply.messageId } } });
   });
@@ -48,7 +48,7 @@ describe('email channel', () => {
     const { ticket } = (await post(email())).body;
     await post(email({ from: 'mallory@evil.example', subject: `[#${ticket.id}] please wire money`, text: 'urgent' }));
     await post(email({ from: 'Gus <gus@desk.example>', subject: `RE: [#${ticket.id}]`, text: 'Reset your password here.' }));
-    const comments = await desk.db.models.Timeline.find({ ticketId: ticket.id, type: 'comment' }).sort({ seq: 1 }).lean();
+    const comments = (await desk.timeline(ticket.id)).filter((e) => e.type === 'comment');
     expect(comments.map((c) => [c.actor.id, c.visibility])).toEqual([
       ['email:mallory@evil.example', 'internal'],
       ['gus', 'public'],
@@ -71,7 +71,7 @@ describe('email channel', () => {
   it('opens the ticket even when template facts are missing, and asks for them', async () => {
     const res = await post(email({ problemType: 'access_request', subject: 'Need ERP access' }));
     expect(res.status).toBe(201);
-    const ack = await desk.db.models.Outbox.findOne({ ticketId: res.body.ticket.id, kind: 'ticket_received' }).lean();
+    const ack = (await desk.notifications(res.body.ticket.id)).find((n) => n.kind === 'ticket_received');
     expect(ack!.body).toMatch(/System is required.*Access level is required.*Business justification is required/);
   });
 
@@ -85,7 +85,7 @@ describe('email channel', () => {
     const stray = await post(email({ subject: 'Out of office', headers: { Precedence: 'bulk' } }));
     expect(stray.status).toBe(202);
     expect(stray.body).toEqual({ outcome: 'dropped', reason: 'automatic mail (Precedence: bulk) that belongs to no ticket' });
-    const comments = await desk.db.models.Timeline.find({ ticketId: ticket.id, type: 'comment' }).sort({ seq: 1 }).lean();
+    const comments = (await desk.timeline(ticket.id)).filter((e) => e.type === 'comment');
     expect(comments.map((c) => c.visibility)).toEqual(['public', 'internal']);
   });
 
@@ -97,7 +97,7 @@ describe('email channel', () => {
       const res = await desk.http('POST', '/channels/email', { token: desk.token({ sub: `a-${role}`, role, groups: [...groups] }), body: reply });
       expect([role, res.status]).toEqual([role, 403]);
     }
-    const comments = () => desk.db.models.Timeline.countDocuments({ ticketId: ticket.id, type: 'comment' });
+    const comments = async () => (await desk.timeline(ticket.id)).filter((e) => e.type === 'comment').length;
     expect(await comments()).toBe(0);
     expect((await post(reply)).status).toBe(200);
     expect(await comments()).toBe(1);

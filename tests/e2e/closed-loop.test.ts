@@ -77,6 +77,8 @@ it('runs the whole loop, from a suggestion at intake to a self-service resolutio
   const deflected = (await desk.http('GET', `/tickets/${second.body.id}`, { token: t.sam })).body;
   expect(deflected).toMatchObject({ stats: { selfService: true }, closure: { knowledge: { articleId: draftId, kind: 'used' } } });
   expect((await desk.http('GET', `/kb/articles/${draftId}`, { token: t.bob })).body.useCount).toBe(1);
+  // KPIs fold in off the hot path, within the relay's next pass.
+  await desk.relayed();
   expect((await desk.http('GET', '/kpis?groupBy=productLine', { token: t.sam })).body.groups.find((g: any) => g.key === 'network').deflectionRate).toMatchObject({ count: 1 });
 });
 

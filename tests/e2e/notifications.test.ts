@@ -1,9 +1,8 @@
-// Notifications leave through the outbox: signed webhooks, retried until the receiver takes them.
+// Notifications leave through the change relay: signed webhooks, retried (through the outbox) until the receiver takes them.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signature, WebhookSender } from '../../platform/notifier';
-import { OutboxStore } from '../../store/outbox';
-import { OutboxRelay } from '../../worker/outbox-relay';
+import { changeRelay } from '../../worker/change-relay';
 import { silentLogger, startDesk, type TestDesk } from '../helpers/desk';
 import { createTicketBody } from '../helpers/fixtures';
 
@@ -14,7 +13,7 @@ const received: Array<{ body: string; signature: string; delivery: string }> = [
 let failuresLeft = 0;
 
 beforeAll(async () => {
-  desk = await startDesk('e2e-notify');
+  desk = await startDesk('e2e-notify', { relay: false });
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -46,8 +45,8 @@ async function until(check: () => Promise<boolean>, ms = 10_000) {
 
 it('delivers each queued notification once, signed, retrying when the receiver fails', async () => {
   failuresLeft = 2;
-  const outbox = new OutboxStore(desk.db.models);
-  const relay = new OutboxRelay(outbox, new WebhookSender([url], 'hook-secret'), silentLogger, { idleMs: 20, leaseMs: 5_000, maxAttempts: 5, backoffMs: () => 50 });
+  const outbox = { forTicket: (id: string) => desk.notifications(id) };
+  const relay = changeRelay(desk.db, new WebhookSender([url], 'hook-secret'), silentLogger, { intervalMs: 20, retryEveryMs: 20, leaseMs: 5_000, maxAttempts: 5, backoffMs: () => 50 });
   relay.start();
   try {
     const res = await desk.http('POST', '/tickets', { token: desk.token({ sub: 'alice', role: 'requester' }), body: createTicketBody });
@@ -70,8 +69,8 @@ it('delivers each queued notification once, signed, retrying when the receiver f
 
 it('gives up after the last attempt and records why', async () => {
   failuresLeft = 1_000;
-  const outbox = new OutboxStore(desk.db.models);
-  const relay = new OutboxRelay(outbox, new WebhookSender([url], 'hook-secret'), silentLogger, { idleMs: 20, leaseMs: 5_000, maxAttempts: 3, backoffMs: () => 20 });
+  const outbox = { forTicket: (id: string) => desk.notifications(id) };
+  const relay = changeRelay(desk.db, new WebhookSender([url], 'hook-secret'), silentLogger, { intervalMs: 20, retryEveryMs: 20, leaseMs: 5_000, maxAttempts: 3, backoffMs: () => 20 });
   relay.start();
   try {
     const res = await desk.http('POST', '/tickets', { token: desk.token({ sub: 'bob', role: 'requester' }), body: createTicketBody });

@@ -16,8 +16,7 @@ import { loadConfig, type MailSettings } from '../../platform/config';
 import { senderFromEnv } from '../../platform/notifier';
 import { DeskConfigStore } from '../../store/desk-config';
 import { MailStore } from '../../store/mail';
-import { OutboxStore } from '../../store/outbox';
-import { OutboxRelay } from '../../worker/outbox-relay';
+import { changeRelay } from '../../worker/change-relay';
 import { silentLogger, startDesk, type TestDesk } from './desk';
 
 export const MAIL_FROM = 'Support <support@example.com>';
@@ -36,14 +35,15 @@ export interface MailDesk {
 export async function startMailDesk(label: string, mail: Partial<MailSettings> = {}): Promise<MailDesk> {
   const sink = await startMailSink({ port: 0, dir: mkdtempSync(path.join(tmpdir(), 'mail-sink-')) });
   const settings: MailSettings = { ...loadConfig({}).mail, mailFrom: MAIL_FROM, smtpUrl: `smtp://127.0.0.1:${sink.port}`, ...mail };
-  const desk = await startDesk(label, { config: { mail: settings } });
-  const { intake } = apiDeps(desk.config, silentLogger, desk.client, desk.db);
+  // Its own relay sends through the sink: the desk's would only log.
+  const desk = await startDesk(label, { relay: false, config: { mail: settings } });
+  const { intake } = apiDeps(desk.config, silentLogger, desk.client, desk.db, desk.codec);
   const server: SMTPServer = createIntakeServer({ intake, maxMessageBytes: settings.maxMessageBytes, logger: silentLogger });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const intakePort = (server.server.address() as AddressInfo).port;
   // The relay as the worker builds it: mail through SMTP_URL beside the log, from the same environment variables.
   const sender = senderFromEnv({ SMTP_URL: settings.smtpUrl, MAIL_FROM }, silentLogger, { mail: new MailStore(desk.db.models), deskConfig: new DeskConfigStore(desk.db.models) });
-  const relay = new OutboxRelay(new OutboxStore(desk.db.models), sender, silentLogger, { idleMs: 20, leaseMs: 30_000, maxAttempts: 5, backoffMs: () => 50 });
+  const relay = changeRelay(desk.db, sender, silentLogger, { intervalMs: 20, retryEveryMs: 20, leaseMs: 30_000, maxAttempts: 5, backoffMs: () => 50 });
   relay.start();
   const client = nodemailer.createTransport({ host: '127.0.0.1', port: intakePort, secure: false, ignoreTLS: true });
 

@@ -15,9 +15,8 @@ import { loadConfig } from '../../platform/config';
 import { senderFromEnv } from '../../platform/notifier';
 import { DeskConfigStore } from '../../store/desk-config';
 import { MailStore } from '../../store/mail';
-import { OutboxStore } from '../../store/outbox';
 import { activityDeps } from '../../worker/deps';
-import { OutboxRelay } from '../../worker/outbox-relay';
+import { changeRelay, type ChangeRelay } from '../../worker/change-relay';
 import { createTicketWorker } from '../../worker/worker';
 import { silentLogger, startDesk, testServers, type TestDesk } from '../helpers/desk';
 import { createTicketBody } from '../helpers/fixtures';
@@ -25,7 +24,7 @@ import { addressOf, MAIL_FROM, until } from '../helpers/mail';
 
 let desk: TestDesk;
 beforeAll(async () => {
-  desk = await startDesk('mail-delivery', { config: { mail: { ...loadConfig({}).mail, mailFrom: MAIL_FROM } } });
+  desk = await startDesk('mail-delivery', { relay: false, config: { mail: { ...loadConfig({}).mail, mailFrom: MAIL_FROM } } });
 });
 afterAll(() => desk.close());
 
@@ -35,8 +34,8 @@ describe('the intake acknowledges only what is stored', () => {
   it('answers 451 while the desk cannot store the message, and the retry opens the ticket once', async () => {
     // A desk whose workflows have no worker yet: the intake cannot get the ticket stored in time.
     const taskQueue = `tq_stalled_${randomBytes(4).toString('hex')}`;
-    const stalled = apiDeps({ ...desk.config, taskQueue, updateTimeoutMs: 1_500 }, silentLogger, desk.client, desk.db).intake;
-    const ready = apiDeps({ ...desk.config, taskQueue }, silentLogger, desk.client, desk.db).intake;
+    const stalled = apiDeps({ ...desk.config, taskQueue, updateTimeoutMs: 1_500 }, silentLogger, desk.client, desk.db, desk.codec).intake;
+    const ready = apiDeps({ ...desk.config, taskQueue }, silentLogger, desk.client, desk.db, desk.codec).intake;
     const servers = [createIntakeServer({ intake: stalled, maxMessageBytes: 1_000_000, logger: silentLogger }), createIntakeServer({ intake: ready, maxMessageBytes: 1_000_000, logger: silentLogger })];
     for (const server of servers) await listen(server);
     const [first, retry] = servers.map((s) => nodemailer.createTransport({ host: '127.0.0.1', port: (s.server.address() as AddressInfo).port, ignoreTLS: true }));
@@ -48,7 +47,7 @@ describe('the intake acknowledges only what is stored', () => {
       // Not acknowledged, and not stored either: the sender keeps the message and tries again.
       expect(await desk.db.models.Ticket.countDocuments({ 'requester.email': 'hana@customer.example' })).toBe(0);
 
-      const worker = await createTicketWorker({ connection, namespace: 'default', taskQueue, deps: activityDeps(desk.db, silentLogger), workflowBundle: { codePath: testServers().workflowBundle } });
+      const worker = await createTicketWorker({ connection, namespace: 'default', taskQueue, deps: activityDeps(desk.db, silentLogger), codec: desk.codec, workflowBundle: { codePath: testServers().workflowBundle } });
       const running = worker.run();
       try {
         const accepted = await retry!.sendMail(message);
@@ -74,7 +73,8 @@ describe('notices through a relay that defers and refuses', () => {
   let deferLeft = 0;
   let relayServer: SMTPServer;
   let hookServer: Server;
-  let relay: OutboxRelay;
+  let relay: ChangeRelay;
+  let sender: ReturnType<typeof senderFromEnv>;
 
   beforeAll(async () => {
     relayServer = new SMTPServer({
@@ -113,9 +113,8 @@ describe('notices through a relay that defers and refuses', () => {
       NOTIFY_WEBHOOK_URLS: `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`,
       NOTIFY_WEBHOOK_SECRET: 'hook-secret',
     };
-    const sender = senderFromEnv(env, silentLogger, { mail: new MailStore(desk.db.models), deskConfig: new DeskConfigStore(desk.db.models) });
-    relay = new OutboxRelay(new OutboxStore(desk.db.models), sender, silentLogger, { idleMs: 20, leaseMs: 30_000, maxAttempts: 5, backoffMs: (attempt) => 50 * attempt });
-    relay.start();
+    sender = senderFromEnv(env, silentLogger, { mail: new MailStore(desk.db.models), deskConfig: new DeskConfigStore(desk.db.models) });
+    relay = newRelay();
   });
   afterAll(async () => {
     await relay.stop();
@@ -123,9 +122,14 @@ describe('notices through a relay that defers and refuses', () => {
     await new Promise((resolve) => hookServer.close(resolve));
   });
 
+  const newRelay = () => {
+    const started = changeRelay(desk.db, sender, silentLogger, { intervalMs: 20, retryEveryMs: 20, leaseMs: 30_000, maxAttempts: 5, backoffMs: (attempt) => 50 * attempt });
+    started.start();
+    return started;
+  };
   const openTicket = async (email: string) => (await desk.http('POST', '/tickets', { token: desk.token({ sub: email.split('@')[0]!, role: 'requester', email }), body: createTicketBody })).body.id as string;
   const settled = (ticketId: string) => until(async () => {
-    const items = await new OutboxStore(desk.db.models).forTicket(ticketId);
+    const items = await desk.notifications(ticketId);
     return items.length > 0 && items.every((n) => n.status === 'sent' || n.status === 'failed') ? items : null;
   });
   const copiesTo = (address: string) => received.filter((r) => addressOf(r.mail.to) === address);
@@ -157,9 +161,13 @@ describe('notices through a relay that defers and refuses', () => {
     const ticketId = await openTicket('ivy@customer.example');
     const ack = (await settled(ticketId)).find((n) => n.kind === 'ticket_received')!;
     expect(copiesTo('ivy@customer.example')).toHaveLength(1);
-    // The relay died after the relay server took the notice, before the outbox heard: the next relay claims it again.
-    await desk.db.models.Outbox.updateOne({ _id: ack._id }, { $set: { status: 'pending', sentAt: null } });
-    await until(async () => (await desk.db.models.Outbox.findById(ack._id).lean())?.status === 'sent');
+    // The relay died after the relay server took the notice, before its batch was recorded finished: the next
+    // relay takes over and delivers that batch again.
+    const batch = (await desk.db.models.Change.findOne({ ticketId, 'notifications.id': ack._id }).lean())!.relay as number;
+    await relay.stop();
+    await desk.db.models.RelayLease.updateOne({ _id: 'changes' }, { $set: { leader: 'a relay that died', leaseUntil: new Date(0).toISOString(), batch, finished: false } });
+    relay = newRelay();
+    await until(async () => (await desk.db.models.RelayLease.findById('changes').lean())?.finished === true);
     expect(copiesTo('ivy@customer.example')).toHaveLength(1);
     expect(await desk.db.models.MailSent.findById(ack._id).lean()).toMatchObject({ status: 'sent', attempts: 1 });
   });

@@ -12,20 +12,19 @@ import { loadConfig } from '../../platform/config';
 import { senderFromEnv } from '../../platform/notifier';
 import { DeskConfigStore } from '../../store/desk-config';
 import { MailStore } from '../../store/mail';
-import { OutboxStore } from '../../store/outbox';
-import { OutboxRelay } from '../../worker/outbox-relay';
-import { silentLogger, startDesk, testServers, type TestDesk } from '../helpers/desk';
+import { changeRelay, type ChangeRelay } from '../../worker/change-relay';
+import { silentLogger, startDesk, TEST_MASTER_KEY, testServers, type TestDesk } from '../helpers/desk';
 import { MAIL_FROM, until } from '../helpers/mail';
 
 let desk: TestDesk;
 let apps: RestartableApp[] = [];
-let relay: OutboxRelay;
+let relay: ChangeRelay;
 let intakePort: number;
 const output: string[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'mail-sent-'));
 
 beforeAll(async () => {
-  desk = await startDesk('mail-processes', { api: false, config: { mail: { ...loadConfig({}).mail, mailFrom: MAIL_FROM } } });
+  desk = await startDesk('mail-processes', { api: false, relay: false, config: { mail: { ...loadConfig({}).mail, mailFrom: MAIL_FROM } } });
   let sinkPort: number;
   [intakePort, sinkPort] = await Promise.all([freePort(), freePort()]);
   const env = {
@@ -35,12 +34,14 @@ beforeAll(async () => {
     TEMPORAL_TASK_QUEUE: desk.config.taskQueue,
     MAIL_FROM,
     LOG_LEVEL: 'info',
+    // The intake encrypts what it hands the workflow with the desk's keys, as the desk's worker decodes them.
+    PAYLOAD_MASTER_KEY: TEST_MASTER_KEY,
   };
   apps = productApps({ env, workers: 0, apiPorts: [], mail: { intakePort, sink: { port: sinkPort, dir } }, log: (source, line) => output.push(`[${source}] ${line}`) });
   await Promise.all(apps.map((app) => app.start()));
   // The worker's relay, as `npm start` points it: SMTP_URL at the sink.
   const sender = senderFromEnv({ SMTP_URL: `smtp://127.0.0.1:${sinkPort}`, MAIL_FROM }, silentLogger, { mail: new MailStore(desk.db.models), deskConfig: new DeskConfigStore(desk.db.models) });
-  relay = new OutboxRelay(new OutboxStore(desk.db.models), sender, silentLogger, { idleMs: 20, leaseMs: 30_000, maxAttempts: 5, backoffMs: () => 50 });
+  relay = changeRelay(desk.db, sender, silentLogger, { intervalMs: 20, retryEveryMs: 20, leaseMs: 30_000, maxAttempts: 5, backoffMs: () => 50 });
   relay.start();
 }, 120_000);
 afterAll(async () => {

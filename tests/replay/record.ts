@@ -1,21 +1,27 @@
 // `npm run record-histories`: runs the main ticket lifecycles on a private stack with the current workflow
-// code and saves their histories under tests/replay/histories/. The replay test then proves every later
-// version of the workflow can still replay them (see README, "Replay safety").
+// code, its payloads encrypted as in production, and saves their histories under tests/replay/encrypted/ with
+// the payload keys they need (tests/replay/keys.ts). The replay test then proves every later version of the
+// workflow can still replay them (see README, "Replay safety"); tests/replay/histories/ keeps those recorded
+// before payload encryption, which replay through the codec's pass-through.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { Connection, type Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { createActivities } from '../../activities';
 import { suggestedPolicy } from '../../domain/sla/policy';
 import { ticketWorkflowId, type TicketIntake } from '../../domain/ticket';
 import { connectDatabase, syncIndexes } from '../../platform/mongo';
+import { payloadCodec } from '../../platform/payload-codec';
+import { masterKeysOf } from '../../platform/payload-keys';
+import { temporalClient } from '../../platform/temporal';
+import { PayloadKeyStore } from '../../store/keys';
 import { DeskConfigStore } from '../../store/desk-config';
 import { KnowledgeStore } from '../../store/knowledge';
 import { demoArticles, demoRoutingRules, demoSlaPolicies } from '../../stack/demo-desk';
 import { seedDemoDesk } from '../../stack/seed';
 import { activityDeps } from '../../worker/deps';
+import { bundleTicketWorkflows, createTicketWorker } from '../../worker/worker';
 import {
   acceptSuggestion,
   addCollaborator,
@@ -36,6 +42,7 @@ import { benchServers, givenServers } from '../../bench/stack';
 import { toolPaths } from '../../stack/tools';
 import { vpnIntake } from '../helpers/fixtures';
 import { change, openTicket, people } from '../helpers/workflow';
+import { ENCRYPTED_DIR, REPLAY_MASTER_KEY, saveReplayKeys } from './keys';
 
 const SHORT: DeskSettings = { confirmationWindowMs: 3_000, surveyWindowMs: 2_000, reviewWindowDays: 1 };
 const resolution = { summary: 'Raised the idle timeout', rootCause: 'Concentrator idle timeout', steps: 'Set it to 8 h' };
@@ -95,7 +102,8 @@ async function main(): Promise<void> {
   const servers = givenServers() ?? (await benchServers('dev'));
   const db = await connectDatabase(`${servers.mongoBase}/record_histories`);
   const connection = await Connection.connect({ address: servers.temporalAddress });
-  const client = new Client({ connection });
+  const codec = payloadCodec(masterKeysOf(REPLAY_MASTER_KEY), db.connection.db!);
+  const client = temporalClient(connection, codec);
   const native = await NativeConnection.connect({ address: servers.temporalAddress });
   try {
     await db.connection.dropDatabase();
@@ -111,11 +119,13 @@ async function main(): Promise<void> {
     await new KnowledgeStore(db.models).put(demoArticles);
 
     const taskQueue = `record-${Date.now()}`;
-    const worker = await Worker.create({
+    const worker = await createTicketWorker({
       connection: native,
+      namespace: 'default',
       taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }),
-      activities: createActivities(activityDeps(db, pino({ level: 'silent' }))),
+      deps: activityDeps(db, pino({ level: 'silent' })),
+      codec,
+      workflowBundle: await bundleTicketWorkflows(),
     });
     await worker.runUntil(async () => {
       for (const [name, run] of Object.entries(variants)) {
@@ -125,10 +135,14 @@ async function main(): Promise<void> {
         // The CLI writes the canonical JSON form, the one the Temporal UI downloads and replay reads.
         const shown = spawnSync(toolPaths.temporal, ['workflow', 'show', '--address', servers.temporalAddress, '-w', ticketWorkflowId(id), '-o', 'json'], { encoding: 'utf8' });
         if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
-        writeFileSync(path.join(__dirname, 'histories', `${name}.json`), shown.stdout);
+        writeFileSync(path.join(ENCRYPTED_DIR, `${name}.json`), shown.stdout);
         console.log(`recorded ${name} (${id})`);
       }
     });
+    // The database was emptied before recording: its keys are exactly those these histories need.
+    const keys = [];
+    for await (const set of new PayloadKeyStore(db.connection.db!).all()) keys.push(set);
+    saveReplayKeys(keys.sort((a, b) => a.owner.localeCompare(b.owner)));
   } finally {
     await native.close();
     await connection.close();

@@ -4,24 +4,28 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { apiDeps } from '../../api/deps-factory';
 import { mintToken } from '../../api/http/auth';
 import { loadConfig } from '../../platform/config';
 import { connectDatabase } from '../../platform/mongo';
+import { payloadCodec } from '../../platform/payload-codec';
+import { masterKeysOf } from '../../platform/payload-keys';
+import { temporalClient } from '../../platform/temporal';
 import { benchServers, givenServers } from '../../bench/stack';
 import { seedIfEmpty } from '../../stack/seed';
 import { TOOLS_DIR } from '../../stack/tools';
 import { activityDeps } from '../../worker/deps';
+import { bundleTicketWorkflows, createTicketWorker } from '../../worker/worker';
 import { writeTally } from '../setup/tally';
 
 const SCHEMATHESIS = '4.32.5';
 const HYPOTHESIS = '6.170.17'; // pinned too, so a new release cannot change a run
 const SECRET = 'schemathesis-secret';
+const MASTER_KEY = '5c'.repeat(32);
 const venv = path.join(TOOLS_DIR, 'venv');
 const bin = path.join(venv, 'bin', 'schemathesis');
 const cacheDir = path.resolve(__dirname, '../../.data/schemathesis');
@@ -62,13 +66,17 @@ async function main(): Promise<void> {
   const native = await NativeConnection.connect({ address: servers.temporalAddress });
   const config = { ...loadConfig({}), jwtSecret: SECRET, temporalAddress: servers.temporalAddress, taskQueue: `schema-${Date.now()}`, rateLimit: 100_000, rateBurst: 100_000 };
   const logger = pino({ level: 'silent' });
-  const worker = await Worker.create({
+  // Payloads encrypted as in production, so the codec routes are fuzzed against real keys.
+  const codec = payloadCodec(masterKeysOf(MASTER_KEY), db.connection.db!);
+  const worker = await createTicketWorker({
     connection: native,
+    namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } }),
-    activities: createActivities(activityDeps(db, logger)),
+    deps: activityDeps(db, logger),
+    codec,
+    workflowBundle: await bundleTicketWorkflows({ log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error }),
   });
-  const app = createApp(apiDeps(config, pino({ level: process.env.SCHEMA_LOG ?? 'silent' }), new Client({ connection }), db));
+  const app = createApp(apiDeps(config, pino({ level: process.env.SCHEMA_LOG ?? 'silent' }), temporalClient(connection, codec), db, codec));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,11 +4,11 @@
 // call starts the stack, the global teardown stops it once.
 import { createWriteStream, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../stack/processes';
 import { startStack, type RunningStack } from '../../stack/stack';
 import { ensureTools, toolPaths } from '../../stack/tools';
 import { runFolder } from '../../stack/postgres-access';
+import { bundleTicketWorkflows } from '../../worker/worker';
 
 export default async function globalSetup(): Promise<void> {
   if ((globalThis as { __testStack?: unknown }).__testStack) return; // another project's setup already started it
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
       temporal: { kind: 'dev', port: temporalPort, uiPort: null, persistent: false, namespace: 'default' },
       log: (source, line) => log.write(`[${source}] ${line}\n`),
     }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+    bundleTicketWorkflows(quietLogger),
   ]);
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

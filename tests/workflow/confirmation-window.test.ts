@@ -8,7 +8,7 @@ import type { Database } from '../../platform/mongo';
 import { registerSearchAttributes } from '../../stack/register-search-attributes';
 import { activityDeps } from '../../worker/deps';
 import { DEFAULT_SETTINGS, resolveTicket } from '../../workflows/definitions';
-import { openTestDatabase, seedDemoDesk, silentLogger, testServers } from '../helpers/desk';
+import { notificationsOf, openTestDatabase, seedDemoDesk, silentLogger, testServers, timelineOf } from '../helpers/desk';
 import { vpnIntake } from '../helpers/fixtures';
 import { change, openTicket } from '../helpers/workflow';
 
@@ -54,7 +54,7 @@ it('reminds the requester after 1.5 days and closes the ticket after 3 days with
   });
 
   await env.sleep(1.5 * DAY + 60_000);
-  const reminded = await db.models.Timeline.findOne({ ticketId: ticket.id, type: 'confirmation_reminder' }).lean();
+  const reminded = (await timelineOf(db, ticket.id)).find((e) => e.type === 'confirmation_reminder');
   expect(reminded).not.toBeNull();
   expect(Date.parse(reminded!.at) - resolvedAt).toBeGreaterThanOrEqual(1.5 * DAY);
   expect((await db.models.Ticket.findById(ticket.id).lean())!.status).toBe('resolved');
@@ -64,8 +64,8 @@ it('reminds the requester after 1.5 days and closes the ticket after 3 days with
   const closedAfter = Date.parse(final.closedAt!) - resolvedAt;
   expect(closedAfter).toBeGreaterThanOrEqual(3 * DAY);
   expect(closedAfter).toBeLessThan(3 * DAY + 60_000);
-  const closing = await db.models.Timeline.findOne({ ticketId: ticket.id, type: 'status_changed', 'data.to': 'closed' }).lean();
+  const closing = (await timelineOf(db, ticket.id)).find((e) => e.type === 'status_changed' && e.data.to === 'closed');
   expect(closing).toMatchObject({ actor: { id: 'system' }, data: { reason: 'closed automatically: no answer within 3 d' } });
-  const notified = (await db.models.Outbox.find({ ticketId: ticket.id }).lean()).map((n) => n.kind);
+  const notified = (await notificationsOf(db, ticket.id)).map((n) => n.kind);
   expect(notified).toEqual(expect.arrayContaining(['resolved', 'confirmation_reminder', 'closed']));
 });

@@ -37,7 +37,7 @@ describe('ticket intake', () => {
     expect(['ann', 'ben']).toContain(ticket.assignment.agent);
     const stored = await desk.tickets.findById(intake.id);
     expect(stored).toEqual(ticket);
-    const events = await desk.db.models.Timeline.find({ ticketId: intake.id }).sort({ seq: 1 }).lean();
+    const events = await desk.timeline(intake.id);
     expect(events.map((e) => [e.seq, e.type, e.visibility])).toEqual([
       [1, 'created', 'public'],
       [2, 'status_changed', 'internal'],
@@ -46,8 +46,8 @@ describe('ticket intake', () => {
       [5, 'notified', 'internal'],
       [6, 'notified', 'internal'],
     ]);
-    expect(events[0]).toMatchObject({ _id: `${intake.id}:1`, actor: { id: 'alice', role: 'requester' } });
-    const outbox = await desk.db.models.Outbox.find({ ticketId: intake.id }).lean();
+    expect(events[0]).toMatchObject({ ticketId: intake.id, seq: 1, actor: { id: 'alice', role: 'requester' } });
+    const outbox = await desk.notifications(intake.id);
     expect(outbox.map((n) => [n.kind, n.to.type]).sort()).toEqual([
       ['assigned', 'agent'],
       ['ticket_received', 'requester'],

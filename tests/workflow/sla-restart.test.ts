@@ -9,7 +9,7 @@ import { DeskConfigStore } from '../../store/desk-config';
 import { activityDeps } from '../../worker/deps';
 import { createTicketWorker } from '../../worker/worker';
 import { NativeConnection } from '@temporalio/worker';
-import { silentLogger, startDesk, testServers, type TestDesk } from '../helpers/desk';
+import { silentLogger, startDesk, TEST_MASTER_KEY, testServers, type TestDesk } from '../helpers/desk';
 import { vpnIntake } from '../helpers/fixtures';
 import { openTicket } from '../helpers/workflow';
 
@@ -34,6 +34,7 @@ function startWorkerProcess(): Promise<{ proc: ChildProcess; escalated: Promise<
       TEMPORAL_ADDRESS: testServers().temporalAddress,
       TEMPORAL_TASK_QUEUE: desk.config.taskQueue,
       HANG_AFTER_ESCALATION: '1',
+      PAYLOAD_MASTER_KEY: TEST_MASTER_KEY,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,11 +65,13 @@ it('records the breach, the escalation and its notifications exactly once', asyn
   child = first.proc;
   const { ticket } = await openTicket(desk.client, desk.config.taskQueue, vpnIntake(), undefined, '2 seconds');
   const before = ticket.assignment.agent!;
+  await desk.relayed();
+  const [heldBefore, carlBefore] = [await desk.loadOf(before), await desk.loadOf('carl')];
 
   await first.escalated; // the response timer fired and the escalation claimed an agent…
   child.kill('SIGKILL'); // …and the machine died before the change was recorded
   await new Promise((r) => child!.once('exit', r));
-  expect(await desk.db.models.Timeline.countDocuments({ ticketId: ticket.id, type: 'escalated' })).toBe(0);
+  expect((await desk.timeline(ticket.id)).filter((e) => e.type === 'escalated')).toHaveLength(0);
 
   const connection = await NativeConnection.connect({ address: testServers().temporalAddress });
   const second = await createTicketWorker({
@@ -76,6 +79,7 @@ it('records the breach, the escalation and its notifications exactly once', asyn
     namespace: 'default',
     taskQueue: desk.config.taskQueue,
     deps: activityDeps(desk.db, silentLogger),
+    codec: desk.codec,
     workflowBundle: { codePath: testServers().workflowBundle },
   });
   const running = second.run();
@@ -85,13 +89,13 @@ it('records the breach, the escalation and its notifications exactly once', asyn
     const handle = desk.client.workflow.getHandle(ticketWorkflowId(ticket.id));
     await until(async () => {
       const current = await desk.tickets.findById(ticket.id);
-      const notes = await desk.db.models.Outbox.countDocuments({ ticketId: ticket.id, kind: 'sla_breached' });
+      const notes = (await desk.notifications(ticket.id)).filter((n) => n.kind === 'sla_breached').length;
       const { raw } = await handle.describe();
       return current?.tier === 2 && current.sla.responseBreached && notes >= 2 && !raw.pendingWorkflowTask && !raw.pendingActivities?.length;
     }, 45_000);
     // …and it stays so: probes over the next second find still one breach and one escalation.
     const counts = async () => {
-      const types = (await desk.db.models.Timeline.find({ ticketId: ticket.id }).lean()).map((e) => e.type);
+      const types = (await desk.timeline(ticket.id)).map((e) => e.type);
       return { breaches: types.filter((t) => t === 'sla_breached').length, escalations: types.filter((t) => t === 'escalated').length };
     };
     const end = Date.now() + 1_000;
@@ -101,9 +105,11 @@ it('records the breach, the escalation and its notifications exactly once', asyn
     } while (Date.now() < end);
     const stored = await desk.tickets.findById(ticket.id);
     expect(stored).toMatchObject({ tier: 2, assignment: { group: 'network-l2', agent: 'carl' }, sla: { responseBreached: true } });
-    expect((await desk.db.models.AgentLoad.findById('carl').lean())!.open.filter((id) => id === ticket.id)).toHaveLength(1);
-    expect((await desk.db.models.AgentLoad.findById(before).lean())!.open).not.toContain(ticket.id);
-    const breachNotes = await desk.db.models.Outbox.find({ ticketId: ticket.id, kind: 'sla_breached' }).lean();
+    // The escalation moved the ticket's load once: carl holds it once more, the agent before once less.
+    await desk.relayed();
+    expect(await desk.loadOf('carl')).toBe(carlBefore + 1);
+    expect(await desk.loadOf(before)).toBe(heldBefore - 1);
+    const breachNotes = (await desk.notifications(ticket.id)).filter((n) => n.kind === 'sla_breached');
     expect(breachNotes.map((n) => n.to.type).sort()).toEqual(['agent', 'supervisors']);
   } finally {
     second.shutdown();

@@ -4,6 +4,7 @@ import { ticketWorkflowId, type Ticket } from '../../domain/ticket';
 import { DeskConfigStore } from '../../store/desk-config';
 import { addComment, changeStatus, overridePriority } from '../../workflows/definitions';
 import { SlaBreached } from '../../workflows/search-attributes';
+import { notificationsOf, timelineOf } from '../helpers/desk';
 import { vpnIntake } from '../helpers/fixtures';
 import { localLabel, nextLocal, startSkippingDesk, type SkippingDesk } from '../helpers/time-skipping';
 import { change, openTicket, people } from '../helpers/workflow';
@@ -28,7 +29,7 @@ afterEach(async () => {
 
 const now = () => desk.env.currentTimeMs();
 const sleepUntil = async (at: number) => desk.env.sleep(Math.max(0, at - (await now())));
-const events = (id: string, type: string) => desk.db.models.Timeline.find({ ticketId: id, type }).sort({ seq: 1 }).lean();
+const events = async (id: string, type: string) => (await timelineOf(desk.db, id)).filter((e) => e.type === type);
 const stored = async (id: string) => (await desk.db.models.Ticket.findById(id).lean()) as unknown as Ticket;
 const p2 = () => vpnIntake({ impact: 'moderate', urgency: 'medium' }); // P2: 4 h response, 27 business hours resolution
 const agentOf = (ticket: Ticket) => ({ id: ticket.assignment.agent!, role: 'agent' as const });
@@ -56,7 +57,7 @@ describe('SLA clocks on a Mon–Fri 09:00–18:00 Paris calendar', () => {
     expect(escalated).toMatchObject({ tier: 2, assignment: { group: 'network-l2', agent: 'carl' }, sla: { responseBreached: true, resolutionBreached: false } });
     const attributes = (await desk.env.client.workflow.getHandle(ticketWorkflowId(ticket.id)).describe()).typedSearchAttributes;
     expect(attributes.get(SlaBreached)).toBe(true);
-    const told = (await desk.db.models.Outbox.find({ ticketId: ticket.id, kind: { $in: ['sla_warning', 'sla_breached'] } }).lean()).map((n) => `${n.kind}:${n.to.type}`).sort();
+    const told = (await notificationsOf(desk.db, ticket.id)).filter((n) => n.kind === 'sla_warning' || n.kind === 'sla_breached').map((n) => `${n.kind}:${n.to.type}`).sort();
     expect(told).toEqual(['sla_breached:agent', 'sla_breached:supervisors', 'sla_warning:agent', 'sla_warning:supervisors']);
   });
 
@@ -129,7 +130,7 @@ describe('SLA clocks on a Mon–Fri 09:00–18:00 Paris calendar', () => {
     const reminders = await events(ticket.id, 'progress_reminder');
     expect(reminders).toHaveLength(1);
     expect(Math.abs(Date.parse(reminders[0]!.at) - (repliedAt + 2 * HOUR))).toBeLessThan(1000);
-    const note = await desk.db.models.Outbox.findOne({ ticketId: ticket.id, kind: 'progress_reminder' }).lean();
+    const note = (await notificationsOf(desk.db, ticket.id)).find((n) => n.kind === 'progress_reminder');
     expect(note!.to).toEqual({ type: 'agent', id: ticket.assignment.agent });
   });
 
@@ -140,7 +141,7 @@ describe('SLA clocks on a Mon–Fri 09:00–18:00 Paris calendar', () => {
     await desk.env.sleep(31 * MIN);
     expect(await events(ticket.id, 'triage_overdue')).toHaveLength(1);
     expect(await stored(ticket.id)).toMatchObject({ status: 'assigned', tier: 2, assignment: { group: 'service-desk', agent: 'gus' } });
-    const notified = await desk.db.models.Outbox.find({ ticketId: ticket.id, kind: 'triage_overdue' }).lean();
+    const notified = (await notificationsOf(desk.db, ticket.id)).filter((n) => n.kind === 'triage_overdue');
     expect(notified.map((n) => n.to)).toEqual([{ type: 'supervisors' }]);
   });
 

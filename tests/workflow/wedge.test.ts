@@ -11,13 +11,17 @@ import { TicketDesk } from '../../api/tickets/desk';
 import { openTicket as newTicket } from '../../domain/intake';
 import { ticketWorkflowId, type Ticket } from '../../domain/ticket';
 import type { Database } from '../../platform/mongo';
+import { payloadCodec } from '../../platform/payload-codec';
+import { masterKeysOf } from '../../platform/payload-keys';
 import { freePort } from '../../stack/processes';
+import { encodeFact, factOf } from '../../domain/kpis';
 import { isPermanentStoreError, refusalReason } from '../../store/failures';
 import { bindModels } from '../../store/models';
+import { changeDocumentOf } from '../../store/tickets';
 import { activityDeps } from '../../worker/deps';
 import { createTicketWorker } from '../../worker/worker';
 import { addComment, DEFAULT_SETTINGS, resolveTicket } from '../../workflows/definitions';
-import { silentLogger, startDesk, testServers, type TestDesk } from '../helpers/desk';
+import { silentLogger, startDesk, TEST_MASTER_KEY, testServers, type TestDesk } from '../helpers/desk';
 import { vpnIntake } from '../helpers/fixtures';
 import { change, openTicket, people, refusal } from '../helpers/workflow';
 
@@ -90,6 +94,8 @@ beforeAll(async () => {
     namespace: desk.config.temporalNamespace,
     taskQueue: desk.config.taskQueue,
     deps: activityDeps(workerDb, silentLogger),
+    // Its payload keys come through the relay too, as they come from the same MongoDB in production.
+    codec: payloadCodec(masterKeysOf(TEST_MASTER_KEY), workerDb.connection.db!),
     workflowBundle: { codePath: testServers().workflowBundle },
   });
   running = worker.run();
@@ -108,14 +114,15 @@ afterAll(async () => {
 afterEach(() => relay.heal());
 
 const open = (overrides: Parameters<typeof vpnIntake>[0] = {}, settings = DEFAULT_SETTINGS) => openTicket(desk.client, desk.config.taskQueue, vpnIntake(overrides), settings);
-const timeline = (id: string) => desk.db.models.Timeline.find({ ticketId: id }).sort({ seq: 1 }).lean();
-const outbox = (id: string) => desk.db.models.Outbox.find({ ticketId: id }).sort({ _id: 1 }).lean();
+const timeline = (id: string) => desk.timeline(id);
+const outbox = async (id: string) => (await desk.notifications(id)).sort((a, b) => (a._id < b._id ? -1 : 1));
+/** The ticket's KPI fact once the relay folded in every change recorded so far. */
 const kpiFact = async (id: string) => {
+  await desk.relayed();
   const day = await desk.db.models.KpiDay.findOne({ [`facts.${id}`]: { $exists: true } }).lean();
   return day?.facts?.[id];
 };
 const query = (id: string) => desk.client.workflow.getHandle(ticketWorkflowId(id)).query<Ticket>('ticket');
-const loadOf = async (agent: string) => (await desk.db.models.AgentLoad.findById(agent).lean())?.open ?? [];
 
 describe('what the store answers', () => {
   it('tells a value PostgreSQL cannot store (permanent) from an unreachable server and a duplicate key (worth a retry)', async () => {
@@ -166,7 +173,7 @@ describe('a change the store refuses for good', () => {
     // Nothing of the change is in MongoDB: no event, no notification; the KPI fact it wrote is put back, and the
     // ticket document holds the ticket as it was, at the version the workflow now has.
     expect(await timeline(ticket.id)).toEqual(events);
-    expect(await outbox(ticket.id)).toEqual(notes);
+    expect((await outbox(ticket.id)).map((n) => n._id)).toEqual(notes.map((n) => n._id));
     expect(await kpiFact(ticket.id)).toBe(fact);
     expect(await desk.tickets.findById(ticket.id)).toEqual({ ...stored, version: ticket.version + 1 });
 
@@ -191,9 +198,12 @@ describe('a change the store refuses for good', () => {
     expect((await desk.tickets.findById(ticket.id))!).toMatchObject({ status: 'in_progress', version: ticket.version + 2 });
   });
 
-  it('refuses an intake it cannot store, removes what it wrote, releases the agent it claimed, and ends the workflow', async () => {
-    // Only the notification's subject carries the title, so the timeline and the agent's claim are written first.
+  it('refuses an intake it cannot store, leaves nothing of it, claims no agent, and ends the workflow', async () => {
+    // The change document carries the title in its notifications' subjects: it is refused whole.
     const intake = vpnIntake({ title: 'VPN drops\u0000 every hour' });
+    await desk.relayed();
+    const loads = async () => Promise.all(['ann', 'ben', 'cid'].map((agent) => desk.loadOf(agent)));
+    const before = await loads();
     const opened = openTicket(desk.client, desk.config.taskQueue, intake);
     expect(await refusal(opened)).toBe('StoreRefused');
     const handle = desk.client.workflow.getHandle(ticketWorkflowId(intake.id));
@@ -201,7 +211,8 @@ describe('a change the store refuses for good', () => {
     expect(await desk.tickets.findById(intake.id)).toBeNull();
     expect(await timeline(intake.id)).toEqual([]);
     expect(await outbox(intake.id)).toEqual([]);
-    for (const agent of ['ann', 'ben', 'cid']) expect(await loadOf(agent)).not.toContain(intake.id);
+    await desk.relayed();
+    expect(await loads()).toEqual(before);
   });
 
   it('makes the API desk answer 422 for such an intake, and for a repeat of its request', async () => {
@@ -216,37 +227,51 @@ describe('a change the store refuses for good', () => {
 });
 
 describe('removing what a failed change left', () => {
-  it('takes back its events, its unsent notifications and its load, and puts the ticket back at the failed version', async () => {
+  it('takes back its change (events, notifications, KPI fact, load) and puts the ticket back at the failed version', async () => {
     const at = new Date().toISOString();
-    const ticket = { ...newTicket(vpnIntake(), at), version: 1, assignment: { group: 'network-l1', agent: 'ann' } };
+    const ticket = { ...newTicket(vpnIntake(), at), version: 1, status: 'assigned' as const, assignment: { group: 'network-l1', agent: 'ann' } };
     const event = (seq: number, type: string) => ({ ticketId: ticket.id, seq, at, type, actor: people.sam, visibility: 'internal' as const, data: {} });
     const note = (version: number, kind: string) => ({ id: `${ticket.id}:${version}:${kind}:supervisors`, ticketId: ticket.id, kind, to: { type: 'supervisors' as const }, subject: 's', body: 'b', at });
-    await desk.tickets.record({ ticket, events: [event(1, 'created'), event(2, 'assigned')], notifications: [note(1, 'assigned')], load: { claim: ['ann'] } });
+    const kpi = { bucket: `${at.slice(0, 10)}#wedge`, backlogChanged: true };
+    await desk.relayed();
+    const [annBefore, benBefore] = [await desk.loadOf('ann'), await desk.loadOf('ben')];
+    await desk.relay!.stop();
+    try {
+      await desk.tickets.record({ ticket, events: [event(1, 'created'), event(2, 'assigned')], notifications: [note(1, 'assigned')], load: { claim: ['ann'] }, kpi });
+      // A change (version 2, seq 3–4) that got half-way: its change document written, its ticket document not.
+      const failed = { ...ticket, version: 2, status: 'in_progress' as const, assignment: { group: 'network-l1', agent: 'ben' } };
+      await desk.db.models.Change.collection.insertOne(changeDocumentOf({ ticket: failed, events: [event(3, 'transferred'), event(4, 'notified')], notifications: [note(2, 'assigned')], load: { release: ['ann'], claim: ['ben'] }, kpi }) as never);
+      const discard = () => desk.tickets.discard({ ticket: { ...ticket, version: 2 }, recorded: true, version: 2, kpiBucket: kpi.bucket });
+      await discard();
+      expect((await timeline(ticket.id)).map((e) => e.seq)).toEqual([1, 2]);
+      expect((await outbox(ticket.id)).map((n) => n._id)).toEqual([note(1, 'assigned').id]);
+      expect(await desk.tickets.findById(ticket.id)).toEqual({ ...ticket, version: 2 });
+      // Idempotent: a retried clean-up changes nothing more.
+      await discard();
+      expect((await timeline(ticket.id)).map((e) => e.seq)).toEqual([1, 2]);
+    } finally {
+      desk.relay!.start();
+    }
+    // Only version 1 reached the relay: ann holds the ticket, ben does not.
+    await desk.relayed();
+    expect([await desk.loadOf('ann'), await desk.loadOf('ben')]).toEqual([annBefore + 1, benBefore]);
 
-    // A change (version 2, seq 3–4) that got half-way: events and notifications written, ann released, the
-    // relay already sending one of its notifications; the ticket document itself was not written.
-    const failed = { ...ticket, version: 2, status: 'in_progress' as const, assignment: { group: 'network-l1', agent: 'ben' } };
-    await desk.tickets.record({ ticket: { ...failed, version: 1 }, events: [event(3, 'transferred'), event(4, 'notified')], notifications: [note(2, 'assigned'), note(2, 'escalated')], load: { release: ['ann'], claim: ['ben'] } });
-    await desk.db.models.Outbox.updateOne({ _id: note(2, 'escalated').id }, { $set: { status: 'sending' } });
-
-    await desk.tickets.discard({ ticket: { ...ticket, version: 2 }, recorded: true, afterSeq: 2, lastSeq: 4, notifications: [note(2, 'assigned').id, note(2, 'escalated').id], rehold: ['ann'], unclaim: ['ben'] });
+    // A change the relay already took (version 3: to ben) is emptied, and a compensating change folds back its load and fact.
+    const moved = { ...ticket, version: 3, status: 'in_progress' as const, assignment: { group: 'network-l1', agent: 'ben' } };
+    await desk.tickets.record({ ticket: moved, events: [event(5, 'transferred')], notifications: [note(3, 'assigned')], load: { release: ['ann'], claim: ['ben'] }, kpi });
+    await desk.relayed();
+    expect([await desk.loadOf('ann'), await desk.loadOf('ben')]).toEqual([annBefore, benBefore + 1]);
+    await desk.tickets.discard({ ticket: { ...ticket, version: 3 }, recorded: true, version: 3, kpiBucket: kpi.bucket });
+    await desk.relayed();
     expect((await timeline(ticket.id)).map((e) => e.seq)).toEqual([1, 2]);
-    expect((await outbox(ticket.id)).map((n) => [n._id, n.status])).toEqual([
-      [note(1, 'assigned').id, 'pending'],
-      [note(2, 'escalated').id, 'sending'],
-    ]);
-    expect(await loadOf('ann')).toContain(ticket.id);
-    expect(await loadOf('ben')).not.toContain(ticket.id);
-    expect(await desk.tickets.findById(ticket.id)).toEqual({ ...ticket, version: 2 });
-    // Idempotent: a retried clean-up changes nothing more.
-    await desk.tickets.discard({ ticket: { ...ticket, version: 2 }, recorded: true, afterSeq: 2, lastSeq: 4, notifications: [note(2, 'assigned').id], rehold: ['ann'], unclaim: ['ben'] });
-    expect((await timeline(ticket.id)).map((e) => e.seq)).toEqual([1, 2]);
+    expect([await desk.loadOf('ann'), await desk.loadOf('ben')]).toEqual([annBefore + 1, benBefore]);
+    expect(await kpiFact(ticket.id)).toBe(encodeFact(factOf({ ...ticket, version: 3 })));
 
-    // The next change (version 3, seq 5) is stored whole; version 2's keys are never used again.
-    await desk.tickets.record({ ticket: { ...ticket, version: 3, status: 'in_progress' }, events: [event(5, 'comment')], notifications: [note(3, 'assigned')] });
-    expect((await timeline(ticket.id)).map((e) => e.seq)).toEqual([1, 2, 5]);
-    expect(await desk.tickets.findById(ticket.id)).toMatchObject({ version: 3, status: 'in_progress' });
-    expect((await outbox(ticket.id)).map((n) => n._id)).toContain(note(3, 'assigned').id);
+    // The next change (version 4, seq 6) is stored whole; the failed versions' keys are never used again.
+    await desk.tickets.record({ ticket: { ...ticket, version: 4, status: 'in_progress' }, events: [event(6, 'comment')], notifications: [note(4, 'assigned')], kpi });
+    expect((await timeline(ticket.id)).map((e) => e.seq)).toEqual([1, 2, 6]);
+    expect(await desk.tickets.findById(ticket.id)).toMatchObject({ version: 4, status: 'in_progress' });
+    expect((await outbox(ticket.id)).map((n) => n._id)).toContain(note(4, 'assigned').id);
   });
 });
 
