@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Connection, type Client } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { mintToken } from '../api/http/auth';
+import { DEFAULT_CACHED_WORKFLOWS } from '../platform/config';
 import { connectDatabase, type Database } from '../platform/mongo';
 import { payloadCodec, type EncryptionCodec } from '../platform/payload-codec';
 import { masterKeysOf } from '../platform/payload-keys';
@@ -89,7 +90,7 @@ export async function startProduct(servers: BenchServers, { encryption = true }:
     worker: worker.process,
     baselineQueue,
     bareBase: `http://127.0.0.1:${barePort}`,
-    cachedWorkflows: env.WORKER_CACHED_WORKFLOWS ?? 'the default',
+    cachedWorkflows: env.WORKER_CACHED_WORKFLOWS ?? String(DEFAULT_CACHED_WORKFLOWS),
     token: (sub, role, groups) => mintToken({ sub, role, ...(groups ? { groups } : {}) }, SECRET),
     workerRssMiB() {
       const status = readFileSync(`/proc/${worker.process.child.pid}/status`, 'utf8');

@@ -84,6 +84,9 @@ export const DEFAULT_ATTACHMENT_TYPES = [
   'application/vnd.oasis.opendocument.spreadsheet',
 ];
 
+// Bounds the worker's memory (about 0.4 MiB a ticket): the SDK's own default grows with the heap, thousands here.
+export const DEFAULT_CACHED_WORKFLOWS = 500;
+
 export interface WorkerTuning {
   /** Tickets kept in memory between their tasks (WORKER_CACHED_WORKFLOWS); a miss replays the history. */
   maxCachedWorkflows?: number;
@@ -114,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devSignIn: devSignIn(env),
     presenceTtlMs: parseDuration(env.PRESENCE_TTL || '30s', 'PRESENCE_TTL'),
     worker: {
-      maxCachedWorkflows: optionalPositive(env.WORKER_CACHED_WORKFLOWS, 'WORKER_CACHED_WORKFLOWS'),
+      maxCachedWorkflows: parsePositive(env.WORKER_CACHED_WORKFLOWS, DEFAULT_CACHED_WORKFLOWS, 'WORKER_CACHED_WORKFLOWS'),
       workflowTaskPollers: optionalPositive(env.WORKER_WORKFLOW_POLLERS, 'WORKER_WORKFLOW_POLLERS'),
       activityTaskPollers: optionalPositive(env.WORKER_ACTIVITY_POLLERS, 'WORKER_ACTIVITY_POLLERS'),
       maxConcurrentActivities: optionalPositive(env.WORKER_ACTIVITY_SLOTS, 'WORKER_ACTIVITY_SLOTS'),

@@ -52,16 +52,21 @@ const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 10107, 11600, 11602, 13435
 // starting up after a crash).
 const UNAVAILABLE_BACKEND = /failed to connect|SQLSTATE (08|53|57P0)|conn closed|unexpected EOF|connection reset|broken pipe/i;
 
+// The driver's words for a connection the server dropped or refused mid-command.
+const DROPPED_CONNECTION = /^connection \d+ to .+ closed$|ECONNREFUSED|ECONNRESET|Server selection timed out/;
+
 /** True when the store cannot be reached or cannot serve right now (down, restarting, failing over): retry later. */
-export function isStoreUnavailable(err: unknown): boolean {
-  for (let e = err as StoreError | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: StoreError }).cause, depth++) {
-    if (/^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|PoolCleared|TopologyClosed)Error$/.test(e.name ?? '')) return true;
-    if (/^Mongo(Server|BulkWrite|WriteConcern)Error$/.test(e.name ?? '')) {
-      if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
-      if (e.code === 1 && UNAVAILABLE_BACKEND.test(e.message ?? '')) return true;
-    }
+export function isStoreUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false;
+  const e = err as StoreError & { cause?: unknown; errorResponse?: unknown };
+  if (/^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|PoolCleared|TopologyClosed)Error$/.test(e.name ?? '')) return true;
+  if (/^Mongo(Server|BulkWrite|WriteConcern)Error$/.test(e.name ?? '')) {
+    if (typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (e.code === 1 && UNAVAILABLE_BACKEND.test(e.message ?? '')) return true;
+    // A bulk write whose connection dropped carries no code: the driver's network error is its errorResponse.
+    if (e.code === undefined && DROPPED_CONNECTION.test(e.message ?? '')) return true;
   }
-  return false;
+  return isStoreUnavailable(e.cause, depth + 1) || (e.errorResponse !== e.cause && isStoreUnavailable(e.errorResponse, depth + 1));
 }
 
 /** Why the store refused, in words a caller can act on (without FerretDB's Go call frames). */

@@ -2,7 +2,7 @@ import { loadConfig, parseDuration } from '../../platform/config';
 
 describe('runtime settings', () => {
   it('keeps the SDK defaults for worker tuning that is not set', () => {
-    expect(loadConfig({}).worker).toEqual({ maxCachedWorkflows: undefined, workflowTaskPollers: undefined, activityTaskPollers: undefined, maxConcurrentActivities: undefined });
+    expect(loadConfig({}).worker).toEqual({ maxCachedWorkflows: 500, workflowTaskPollers: undefined, activityTaskPollers: undefined, maxConcurrentActivities: undefined });
   });
 
   it('reads worker cache size, pollers and activity slots', () => {
