@@ -1,7 +1,8 @@
 // `npm run bench`: measures the product on real servers and prints one table (saved under bench/results/).
-// Sections: throughput, latency, sla, kpis, queues, flat, codec, memory. `npm run bench -- latency kpis` runs only those.
+// Sections: throughput, latency, sla, kpis, queues, flat, codec, browser, memory. `npm run bench -- latency kpis` runs only those.
 // Runs every section on the Temporal dev server, then on the full server (cluster), and prints the two columns
 // side by side with their ratio; `--dev` or `--cluster` runs one. TEMPORAL_ADDRESS and MONGODB_URI: use those.
+import { benchBrowser } from './browser';
 import { benchCodec } from './codec';
 import { benchFlat } from './flat';
 import { benchKpis } from './kpis';
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, Section> = {
   queues: (s) => benchQueues(s),
   flat: (s) => benchFlat(s),
   codec: (s) => benchCodec(s),
+  browser: (_s, p) => benchBrowser(p),
   memory: async (_s, p) => [
     { section: 'memory', name: 'worker resident memory at the end', value: p.workerRssMiB(), unit: 'MiB', context: `after the sections above; WORKER_CACHED_WORKFLOWS: ${p.cachedWorkflows}`, ratio: 'workerRssMiB' },
   ],
