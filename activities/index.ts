@@ -12,6 +12,7 @@ import type { KnowledgeStore } from '../store/knowledge';
 import type { KnowledgeSearch } from '../store/knowledge-search';
 import type { KpiBuckets } from '../store/kpis';
 import type { DiscardedChange, TicketChange, TicketStore } from '../store/tickets';
+import { privacyActivities, type PrivacyDeps } from './privacy';
 
 export interface ActivityDeps {
   tickets: TicketStore;
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   /** Hands new tickets their KPI ledger bucket. */
   kpiBuckets: KpiBuckets;
   logger: Logger;
+  /** Erasure and retention (activities/privacy.ts); a worker without them refuses those steps for good. */
+  privacy?: PrivacyDeps;
 }
 
 export type KnowledgeOutcome = { articleId: string; kind: 'drafted' | 'used' } | { articleId: string; kind: 'missing' } | null;
@@ -49,8 +52,12 @@ export interface IntakeLookups {
   suggestions: Suggestion[];
 }
 
-export function createActivities({ tickets, dispatcher, deskConfig, knowledge, search, kpiBuckets }: ActivityDeps) {
+export function createActivities(deps: ActivityDeps) {
+  const { tickets, dispatcher, deskConfig, knowledge, search, kpiBuckets } = deps;
   return refusingForGood({
+    // Erasure and retention, on the same worker and task queue (workflows/privacy.ts).
+    ...privacyActivities(deps),
+
     /**
      * Stores a change of the ticket — document, and one change document with its timeline events, notifications,
      * KPI fact and agent load — in one idempotent step; a closing change captures its knowledge first (a new

@@ -22,6 +22,7 @@ import { templateRoutes } from './tickets/templates';
 import { consoleRoutes, securityHeaders } from './web';
 import { CODEC_BODY_LIMIT_BYTES, codecCors, codecRoutes } from './privacy/codec';
 import { exportRoutes } from './privacy/export';
+import { privacyRoutes } from './privacy/erasure';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -46,9 +47,10 @@ export function createApp(deps: ApiDeps): Express {
     ...cannedReplyRoutes(deps),
     ...directoryRoutes(deps),
     ...sessionRoutes(deps, secret),
-    // Privacy (README, "Privacy"): the Temporal UI's codec endpoint and a person's data export.
+    // Privacy (README, "Privacy"): the Temporal UI's codec endpoint, a person's data export, erasure and retention.
     ...codecRoutes(deps),
     ...exportRoutes(deps),
+    ...privacyRoutes(deps),
   ];
 
   const app = express();

@@ -109,17 +109,31 @@ export function startUiServer(options: { ports: ClusterPorts; uiPort: number; co
 
 const GRPC_ALREADY_EXISTS = 6;
 
+/**
+ * How long the server keeps a closed workflow's history: TEMPORAL_RETENTION_DAYS, 30 by default. Set it to at least
+ * the retention policy's anonymiseClosedAfterDays plus the survey window (a ticket's workflow ends after its survey).
+ */
+export function namespaceRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
+  const days = Number(env.TEMPORAL_RETENTION_DAYS ?? 30);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`TEMPORAL_RETENTION_DAYS must be a whole number of days, 1 or more (got ${env.TEMPORAL_RETENTION_DAYS})`);
+  return days;
+}
+
 /** A full server has no namespace until one is registered; the frontend then needs a moment to know it. */
 async function ensureNamespace(address: string, namespace: string, proc: ManagedProcess): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
+    // Closed tickets' histories stay readable as long as the retention policy keeps their data (README, "Privacy").
+    const retention = msToTs(`${namespaceRetentionDays()} days`);
     await connection.workflowService
-      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('7 days') })
+      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: retention })
       .catch((err: { code?: number }) => (err.code === GRPC_ALREADY_EXISTS ? undefined : Promise.reject(err)));
     for (let attempt = 0; ; attempt++) {
       if (proc.child.exitCode !== null) throw new Error('the Temporal server exited while starting');
       try {
         await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+        // A namespace registered before keeps its settings unless told: the retention follows the setting at every start.
+        await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: retention } });
         break;
       } catch (err) {
         if (attempt > 300) throw err;

@@ -2,6 +2,7 @@
 // business calendars and canned replies. Read through a per-process cache that reloads when an admin changes anything.
 import type { Agent, CannedReply, Group, RoutingRule, Template } from '../domain/desk';
 import type { Mailbox } from '../domain/mail';
+import { NO_RETENTION, type RetentionPolicy } from '../domain/privacy';
 import type { BusinessCalendar } from '../domain/sla/calendar';
 import { policyFor, type SlaPolicy, type SlaSnapshot } from '../domain/sla/policy';
 import { bulkUpdate, type BulkWritable } from './bulk';
@@ -17,7 +18,10 @@ interface DeskConfig {
   calendars: BusinessCalendar[];
   cannedReplies: CannedReply[];
   mailboxes: Mailbox[];
+  retention: RetentionPolicy;
 }
+
+const RETENTION = 'retention';
 
 export class DeskConfigStore {
   private readonly config: Versioned<DeskConfig>;
@@ -37,6 +41,7 @@ export class DeskConfigStore {
   calendars = async () => (await this.config.get()).calendars;
   cannedReplies = async () => (await this.config.get()).cannedReplies;
   mailboxes = async () => (await this.config.get()).mailboxes;
+  retention = async () => (await this.config.get()).retention;
 
   /** The policy a new ticket of this product line starts with, and the calendars it counts on. */
   async slaSnapshotFor(productLine: string): Promise<SlaSnapshot | null> {
@@ -58,6 +63,12 @@ export class DeskConfigStore {
   replaceCannedReplies = (replies: CannedReply[]) => this.replace(this.models.CannedReply, replies.map(({ id, ...r }, order) => ({ _id: id, order, ...r })));
   replaceMailboxes = (mailboxes: Mailbox[]) => this.replace(this.models.Mailbox, mailboxes.map(({ address, ...m }) => ({ _id: address.toLowerCase(), ...m })));
 
+  /** The retention policy is one value: replaced whole, like the lists. */
+  async replaceRetention(policy: RetentionPolicy): Promise<void> {
+    await this.models.DeskSetting.collection.updateOne({ _id: RETENTION as never }, { $set: { value: { anonymiseClosedAfterDays: policy.anonymiseClosedAfterDays } } }, { upsert: true });
+    await this.config.bump();
+  }
+
   private async replace(model: ReplaceableModel, docs: Array<{ _id: string }>): Promise<void> {
     await bulkUpdate(model.collection, docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })));
     // A configuration list is small (the desk's groups, agents, rules): this $nin reads it whole, as the desk does.
@@ -67,7 +78,7 @@ export class DeskConfigStore {
 
   private async loadAll(): Promise<DeskConfig> {
     const m = this.models;
-    const [groups, agents, rules, templates, policies, calendars, mailboxes, cannedReplies] = await Promise.all([
+    const [groups, agents, rules, templates, policies, calendars, mailboxes, cannedReplies, retention] = await Promise.all([
       m.Group.find().sort({ _id: 1 }).lean(),
       m.Agent.find().sort({ _id: 1 }).lean(),
       m.RoutingRule.find().sort({ order: 1 }).lean(),
@@ -76,6 +87,7 @@ export class DeskConfigStore {
       m.Calendar.find().sort({ _id: 1 }).lean(),
       m.Mailbox.find().sort({ _id: 1 }).lean(),
       m.CannedReply.find().sort({ order: 1 }).lean(),
+      m.DeskSetting.findById(RETENTION).lean(),
     ]);
     return {
       groups: groups.map(({ _id, ...g }) => ({ id: _id, ...g })),
@@ -86,6 +98,8 @@ export class DeskConfigStore {
       calendars: calendars.map(({ _id, ...c }) => ({ id: _id, ...c })),
       cannedReplies: cannedReplies.map(({ _id, order: _order, ...r }) => ({ id: _id, ...r })),
       mailboxes: mailboxes.map(({ _id, ...m }) => ({ address: _id, ...m })),
+      // None stored: no policy, nothing is anonymised by age.
+      retention: (retention?.value as RetentionPolicy | undefined) ?? NO_RETENTION,
     };
   }
 }

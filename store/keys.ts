@@ -85,13 +85,19 @@ export class PayloadKeyStore implements KeyVault {
     return version;
   }
 
-  /** Crypto-shredding: without these keys the owner's payloads in Temporal's histories can never be decrypted. */
+  /**
+   * Crypto-shredding: without these keys the owner's payloads in Temporal's histories can never be decrypted. The
+   * document stays as a tombstone without key material, so a later encode for the owner finds no key (and fails)
+   * instead of making a fresh one under the same id. Idempotent; answers whether keys were there to destroy.
+   */
   async destroy(owner: string): Promise<boolean> {
-    return (await this.collection.deleteOne({ _id: owner })).deletedCount === 1;
+    const result = await this.collection.updateOne({ _id: owner }, { $set: { current: 0, keys: [] } }, { upsert: true });
+    return result.modifiedCount === 1;
   }
 }
 
-const setOf = (doc: KeySetDocument): KeySet => ({ owner: doc._id, current: doc.current, keys: doc.keys });
+// A destroyed set (a tombstone) may come back without its empty list.
+const setOf = (doc: KeySetDocument): KeySet => ({ owner: doc._id, current: doc.current, keys: doc.keys ?? [] });
 
 /**
  * A store restarting (PostgreSQL, FerretDB: a second or two) is waited out here, up to 10 s: a worker whose codec

@@ -431,6 +431,13 @@ const presenceSchema = new Schema<PresenceDocument>(
 // No TTL index on FerretDB: readers skip stale entries by `at`, and writers delete them (store/presence.ts).
 presenceSchema.index({ ticketId: 1 });
 
+/** A desk-wide setting that is one value, not a list (_id its name): the retention policy (domain/privacy.ts). */
+export interface DeskSettingDocument {
+  _id: string;
+  value: unknown;
+}
+const deskSettingSchema = new Schema<DeskSettingDocument>({ _id: { type: String, required: true }, value: { type: Mixed, default: null } }, options('desk_settings'));
+
 export function bindModels(connection: Connection) {
   return {
     Ticket: connection.model<TicketDocument>('Ticket', ticketSchema),
@@ -454,6 +461,7 @@ export function bindModels(connection: Connection) {
     KpiBacklog: connection.model<KpiFactsDocument>('KpiBacklog', kpiFactsSchema('kpi_backlog')),
     CannedReply: connection.model<CannedReplyDocument>('CannedReply', cannedReplySchema),
     Presence: connection.model<PresenceDocument>('Presence', presenceSchema),
+    DeskSetting: connection.model<DeskSettingDocument>('DeskSetting', deskSettingSchema),
   };
 }
 

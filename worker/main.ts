@@ -1,4 +1,5 @@
 // Entry point: `npm run worker` runs one worker process against servers already running.
+import { Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../platform/config';
 import { exitWithParent, whenAvailable } from '../platform/lifecycle';
@@ -6,11 +7,13 @@ import { createLogger } from '../platform/logger';
 import { connectDatabase, syncIndexes } from '../platform/mongo';
 import { masterKeysOrExit, payloadCodec, warmPayloadKeys } from '../platform/payload-codec';
 import { senderFromEnv } from '../platform/notifier';
+import { temporalClient } from '../platform/temporal';
 import { DeskConfigStore } from '../store/desk-config';
 import { MailStore } from '../store/mail';
 import { runMigrations } from '../store/migrations';
 import { changeRelay } from './change-relay';
 import { activityDeps } from './deps';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { createTicketWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -29,7 +32,10 @@ async function main(): Promise<void> {
   const codec = payloadCodec(master, db.connection.db!);
   await whenAvailable('MongoDB (payload keys)', () => warmPayloadKeys(codec), logger);
   const connection = await whenAvailable('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }), logger);
-  const deps = activityDeps(db, logger);
+  // Erasure and retention end tickets' workflows through the client, with the same codec.
+  const client = temporalClient(await whenAvailable('Temporal (client)', () => Connection.connect({ address: config.temporalAddress }), logger), codec, config.temporalNamespace);
+  const deps = activityDeps(db, logger, { client, codec });
+  await whenAvailable('Temporal (retention schedule)', () => ensureRetentionSchedule(client, config.taskQueue), logger);
   const worker = await createTicketWorker({
     connection,
     namespace: config.temporalNamespace,
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
   await worker.run();
   await relay.stop();
   await connection.close();
+  await client.connection.close();
   await db.close();
   logger.info('worker stopped');
 }

@@ -8,6 +8,9 @@ import type { Actor, TimelineEvent, Visibility } from '../domain/timeline';
 import type { TicketState } from './state';
 
 export const WORKFLOW_TYPE = 'ticketWorkflow';
+/** Erasure of a person and the retention policy's runs (workflows/privacy.ts), on the same task queue. */
+export const ERASURE_WORKFLOW = 'erasureWorkflow';
+export const RETENTION_WORKFLOW = 'retentionWorkflow';
 
 /** Desk-wide settings the API hands each new ticket; they stay fixed for that ticket's life. */
 export interface DeskSettings {

@@ -5,17 +5,16 @@
 // tickets at a time, so a person with thousands of tickets never sits in memory at once.
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { canViewTicket, type Principal } from '../../domain/roles';
-import type { Ticket } from '../../domain/ticket';
+import type { Principal } from '../../domain/roles';
 import type { TimelineEvent } from '../../domain/timeline';
-import { cursorOf, visibleTo, type TicketStore } from '../../store/tickets';
+import { emailsOf, ticketsOfPerson } from '../../store/privacy';
+import type { TicketStore } from '../../store/tickets';
 import type { ApiDeps } from '../deps';
 import { defineRoute, type Route } from '../http/routes';
 import { text } from '../http/text';
 import { requesterTicketResource, timelineEvent } from '../tickets/schemas';
 import { requesterTicket, visibleEvents } from '../tickets/view';
 
-const PAGE = 50;
 const EVENTS_PAGE = 500;
 
 const attachmentLink = z.object({ name: z.string(), type: z.string(), size: z.number(), url: z.string().describe('where the person downloads it, with their own token') });
@@ -65,32 +64,18 @@ export function exportRoutes({ tickets, db }: ApiDeps): Route[] {
       query: exportQuery,
       responses: { 200: { description: 'One JSON document, written as it is read', schema: exportDocument } },
       async handle({ params, query, req }) {
-        const emails = await emailsOf(db, params.id, query.email);
+        const emails = await emailsOf(db.models, params.id, query.email);
         return exportOf({ sub: params.id, role: 'requester', groups: [], ...(emails[0] ? { email: emails[0] } : {}) }, baseOf(req), emails);
       },
     }),
   ];
 }
 
-/**
- * A person is their user id and every email address they asked from: one given, the id itself when it is one (mail
- * tickets are filed under the sender's address), and those recorded on the tickets filed under their id.
- */
-async function emailsOf(db: ApiDeps['db'], id: string, given: string | undefined): Promise<string[]> {
-  const recorded = (await db.models.Ticket.distinct('requester.email', { 'requester.id': id })) as unknown[];
-  const all = [given, id.includes('@') ? id : undefined, ...recorded].filter((e): e is string => typeof e === 'string' && e.length > 0).map((e) => e.toLowerCase());
-  return [...new Set(all)];
-}
-
 async function* exportDocumentOf(tickets: TicketStore, person: Principal, base: string, emails = person.email ? [person.email.toLowerCase()] : []): AsyncGenerator<string> {
-  // Every address is a way the person is known: one requester principal per address finds those tickets.
-  const people = emails.length ? emails.map((email) => ({ ...person, email })) : [person];
-  const filter = { $or: people.map(visibleTo) };
+  // Every address is a way the person is known (store/privacy.ts, shared with erasure).
   yield `{"person":${JSON.stringify({ id: person.sub, emails })},"exportedAt":${JSON.stringify(new Date().toISOString())},"tickets":[`;
   let first = true;
-  for await (const ticket of pagesOf(tickets, filter)) {
-    // The store's filter found it; the access rule decides, as it does for every read.
-    if (!people.some((p) => canViewTicket(p, ticket))) continue;
+  for await (const ticket of ticketsOfPerson(tickets, person, emails)) {
     const conversation: TimelineEvent[] = [];
     for await (const event of eventsOf(tickets, ticket.id)) conversation.push(event);
     const seen = requesterTicket(ticket);
@@ -103,16 +88,6 @@ async function* exportDocumentOf(tickets: TicketStore, person: Principal, base: 
     first = false;
   }
   yield ']}';
-}
-
-async function* pagesOf(tickets: TicketStore, filter: Record<string, unknown>): AsyncGenerator<Ticket> {
-  let after;
-  for (;;) {
-    const page = await tickets.list(filter, { limit: PAGE, sort: 'created', ...(after ? { after } : {}) });
-    yield* page;
-    if (page.length < PAGE) return;
-    after = cursorOf(page[page.length - 1]!, 'created');
-  }
 }
 
 async function* eventsOf(tickets: TicketStore, ticketId: string) {

@@ -13,7 +13,8 @@ import { ticketWorkflowId } from '../../domain/ticket';
 import type { TicketStore } from '../../store/tickets';
 import { ticketOpened, WORKFLOW_TYPE, type ChangeResult, type DeskSettings, type OpenedTicket } from '../../workflows/definitions';
 import type { ticketWorkflow } from '../../workflows/ticket';
-import { conflict, HttpProblem, unprocessable } from '../http/problem';
+import { PayloadKeyError } from '../../platform/payload-keys';
+import { conflict, HttpProblem, notFound, unprocessable } from '../http/problem';
 import { fingerprint } from './ids';
 
 /** Workflow refusals by failure type → HTTP status (SPEC §16). */
@@ -124,5 +125,7 @@ export function refusalToProblem(err: unknown): unknown {
   if (err instanceof WorkflowNotFoundError || /workflow execution already completed/i.test(String((err as Error)?.message))) {
     return new TicketEnded();
   }
+  // Its payload key was destroyed (erasure, retention): nothing can be sent to it, and there is nothing left to see.
+  if (err instanceof PayloadKeyError || (err as { cause?: unknown })?.cause instanceof PayloadKeyError) return notFound('ticket');
   return err;
 }

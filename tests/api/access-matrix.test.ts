@@ -41,6 +41,8 @@ const BODIES: Record<string, unknown> = {
   'put /admin/sla-policies': [],
   'put /admin/mailboxes': [],
   'put /admin/canned-replies': [],
+  'post /privacy/people/{id}/erase': { reason: 'probe' },
+  'put /admin/retention': { anonymiseClosedAfterDays: null },
   'post /codec/decode': { payloads: [] },
   'post /codec/encode': { payloads: [] },
 };
@@ -260,4 +262,15 @@ describe('a requester sees only what is hers, through a ticket’s whole life', 
     const staff = JSON.stringify(staffView);
     expect(Object.entries(SECRETS).filter(([, text]) => !staff.includes(text)).map(([name]) => name)).toEqual([]);
   });
+});
+
+it('keeps erasure, its audit log and the retention policy to admins', () => {
+  const privacy = routes.filter((r) => r.path.startsWith('/privacy/') || r.path === '/admin/retention');
+  expect(privacy.map((r) => `${r.method} ${r.path}: ${r.roles.join(', ')}`).sort()).toEqual([
+    'get /admin/retention: admin',
+    'get /privacy/erasures/{id}: admin',
+    'get /privacy/people/{id}/export: admin',
+    'post /privacy/people/{id}/erase: admin',
+    'put /admin/retention: admin',
+  ]);
 });

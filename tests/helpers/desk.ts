@@ -128,7 +128,7 @@ export async function startDesk(label: string, options: DeskOptions = {}): Promi
   await warmPayloadKeys(codec);
   const client = temporalClient(await Connection.connect({ address: servers.temporalAddress }), codec);
   const nativeConnection = await NativeConnection.connect({ address: servers.temporalAddress });
-  const deps = activityDeps(db, silentLogger);
+  const deps = activityDeps(db, silentLogger, { client, codec });
   const worker =
     options.worker === false
       ? null
