@@ -1,10 +1,11 @@
 // Erasure of a person (GDPR Article 17) and the desk's retention policy (Article 5(1)(e)); README, "Privacy". The
 // erase route records the request (who asked, why) and hands it to its durable workflow (workflows/privacy.ts),
-// answering 202 with where to follow it; asking again for the same person is a no-op that answers the same record.
+// answering 202 with where to follow it; asking again for the same person is a no-op that answers the same record,
+// unless the person came back after it finished and has tickets again: those are a new round.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { checkRetentionPolicy, MAX_RETENTION_DAYS } from '../../domain/privacy';
-import { erasureIdOf, PrivacyStore, type ErasureRecord } from '../../store/privacy';
+import { emailsOf, erasureIdOf, PrivacyStore, ticketsOfPerson, type ErasureRecord } from '../../store/privacy';
 import { ERASURE_WORKFLOW } from '../../workflows/definitions';
 import type { erasureWorkflow } from '../../workflows/privacy';
 import type { ApiDeps } from '../deps';
@@ -43,8 +44,27 @@ const answer = (record: ErasureRecord) => ({
   body: present(record),
 });
 
-export function privacyRoutes({ db, temporal, config, deskConfig }: ApiDeps): Route[] {
+export function privacyRoutes({ db, temporal, config, deskConfig, tickets }: ApiDeps): Route[] {
   const store = new PrivacyStore(db.models, db.connection.db!);
+
+  const hasTickets = async (personId: string, email: string | undefined) => {
+    const person = { sub: personId, role: 'requester' as const, groups: [] };
+    for await (const _ticket of ticketsOfPerson(tickets, person, await emailsOf(db.models, personId, email))) return true;
+    return false;
+  };
+
+  /** The person's erasure to answer or start: the latest round, or a new one when a finished round left new tickets behind. */
+  const roundFor = async (personId: string, email: string | undefined): Promise<{ id: string; record: ErasureRecord | null }> => {
+    const base = erasureIdOf(personId);
+    const idOf = (round: number) => (round === 1 ? base : `${base}-${round}`);
+    for (let round = 1; ; round++) {
+      const record = await store.erasure(idOf(round));
+      if (!record || record.status !== 'done') return { id: idOf(round), record };
+      if (await store.erasure(idOf(round + 1))) continue;
+      // The latest round is done: asking again changes nothing, unless the person has tickets again since.
+      return (await hasTickets(personId, email)) ? { id: idOf(round + 1), record: null } : { id: idOf(round), record };
+    }
+  };
 
   const start = async (erasureId: string) => {
     try {
@@ -72,11 +92,11 @@ export function privacyRoutes({ db, temporal, config, deskConfig }: ApiDeps): Ro
       body: eraseBody,
       responses: {
         200: { description: 'Erased already: the finished erasure (asking again changes nothing)', schema: erasureResource },
-        202: { description: 'Under way (Location: where to follow it); asking again answers the same erasure', schema: erasureResource },
+        202: { description: 'Under way (Location: where to follow it); asking again answers the same erasure, or a new round once the person has tickets again after one finished', schema: erasureResource },
       },
       async handle({ params, body, principal }) {
-        const id = erasureIdOf(params.id);
-        let record = await store.erasure(id);
+        const { id, record: found } = await roundFor(params.id, body.email);
+        let record = found;
         if (!record || record.status === 'failed') {
           const subject = { personId: params.id, emails: body.email ? [body.email.toLowerCase()] : [], names: [] };
           record = await store.request({ _id: id, kind: 'erasure', requestedBy: principal.sub, requestedAt: new Date().toISOString(), reason: body.reason, subject });

@@ -213,6 +213,19 @@ describe('POST /privacy/people/{id}/erase', () => {
     // Bob was never erased by any of this.
     expect((await desk.tickets.findById(ids.bobs))?.title).toBe('Bob’s own printer');
   });
+
+  it('erases a person who came back with a new ticket in a new round; asking again after it changes nothing', async () => {
+    const back = (await ok('POST', '/tickets', tokens.wanda, { ...createTicketBody, title: 'Wanda is back: gate 9 jams', description: 'Wanda Kowalczyk again' })).id;
+    const second = await erase(tokens.root, 'wanda', { reason: 'asked again' });
+    expect(second.status).toBe(202);
+    expect(second.body.id).not.toBe(firstAnswer.body.id);
+    await erasureDone(second.body.id);
+    expect((await ok('GET', `/privacy/erasures/${second.body.id}`, tokens.root)).tickets).toEqual([back]);
+    expect(await desk.tickets.findById(back)).toMatchObject({ title: '[erased]', status: 'cancelled' });
+    const third = await erase(tokens.root, 'wanda', { reason: 'asked a third time' });
+    expect(third.status).toBe(200);
+    expect(third.body.id).toBe(second.body.id);
+  });
 });
 
 describe('a worker that dies halfway through an erasure', () => {
