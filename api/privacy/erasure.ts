@@ -112,7 +112,7 @@ export function privacyRoutes({ db, temporal, config, deskConfig, tickets }: Api
       tags: ['privacy'],
       roles: ['admin'],
       params: z.object({ id: text(200) }),
-      responses: { 200: { description: 'The erasure', schema: erasureResource } },
+      responses: { 200: { description: 'The erasure', schema: erasureResource }, 404: { description: 'No erasure or retention run has this id' } },
       async handle({ params }) {
         const record = await store.erasure(params.id);
         if (!record) throw notFound('erasure');

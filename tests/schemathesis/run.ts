@@ -68,15 +68,17 @@ async function main(): Promise<void> {
   const logger = pino({ level: 'silent' });
   // Payloads encrypted as in production, so the codec routes are fuzzed against real keys.
   const codec = payloadCodec(masterKeysOf(MASTER_KEY), db.connection.db!);
+  const client = temporalClient(connection, codec);
   const worker = await createTicketWorker({
     connection: native,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: activityDeps(db, logger),
+    // With the privacy dependencies: the admin's fuzzed erasures run to their end like the product's.
+    deps: activityDeps(db, logger, { client, codec }),
     codec,
     workflowBundle: await bundleTicketWorkflows({ log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error }),
   });
-  const app = createApp(apiDeps(config, pino({ level: process.env.SCHEMA_LOG ?? 'silent' }), temporalClient(connection, codec), db, codec));
+  const app = createApp(apiDeps(config, pino({ level: process.env.SCHEMA_LOG ?? 'silent' }), client, db, codec));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
