@@ -3,6 +3,7 @@
 // all at the same concurrency for the same time on the same server.
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { cpuPerUnit, cpuTimes } from './cpu';
 import type { Product } from './product';
 import type { Figure } from './report';
 import { step } from './workflows';
@@ -10,8 +11,13 @@ import { step } from './workflows';
 export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 
+/** Filled by rate(): CPU per completion by server over the counted window (ms). */
+export interface CpuWindow {
+  perUnit?: Array<[string, number]>;
+}
+
 /** Runs `once` from `concurrency` loops for `seconds` after a short warm-up; returns completions per second. */
-export async function rate(once: () => Promise<void>, concurrency = CONCURRENCY, seconds = SECONDS): Promise<number> {
+export async function rate(once: () => Promise<void>, concurrency = CONCURRENCY, seconds = SECONDS, cpu?: CpuWindow): Promise<number> {
   let counting = false;
   let done = 0;
   let stop = false;
@@ -23,10 +29,12 @@ export async function rate(once: () => Promise<void>, concurrency = CONCURRENCY,
   });
   await new Promise((r) => setTimeout(r, 3_000));
   counting = true;
+  const cpuBefore = cpuTimes();
   const started = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - started) / 1000;
   const counted = done;
+  if (cpu) cpu.perUnit = cpuPerUnit(cpuBefore, cpuTimes(), counted);
   stop = true;
   await Promise.all(loops);
   return counted / elapsed;
@@ -64,12 +72,14 @@ export async function benchThroughput(product: Product): Promise<Figure[]> {
   const client = product.bareClient;
   const tq = product.baselineQueue;
   const a = await rate(() => client.workflow.execute('threeActivities', { taskQueue: tq, workflowId: `a-${randomUUID()}` }));
+  const bCpu: CpuWindow = {};
+  const fullCpu: CpuWindow = {};
   const b = await rate(async () => {
     const workflowId = `b-${randomUUID()}`;
     await client.workflow.executeUpdateWithStart(step, { args: ['open'], startWorkflowOperation: new WithStartWorkflowOperation('bareLifecycle', { workflowId, taskQueue: tq, workflowIdConflictPolicy: 'FAIL' }) });
     const handle = client.workflow.getHandle(workflowId);
     for (const name of ['comment', 'resolve', 'confirm'] as const) await handle.executeUpdate(step, { args: [name] });
-  });
+  }, CONCURRENCY, SECONDS, bCpu);
   let n = 0;
   const writesBefore = await product.documentWrites();
   const commandsBefore = product.commandCounts();
@@ -77,7 +87,7 @@ export async function benchThroughput(product: Product): Promise<Figure[]> {
   const full = await rate(async () => {
     await lifecycle(product, n++);
     lifecycles++;
-  });
+  }, CONCURRENCY, SECONDS, fullCpu);
   // Statistics reach PostgreSQL's views within a second, the command counts their files every second, and the relay
   // works off the hot path: its share of these lifecycles is done within a few seconds.
   await new Promise((r) => setTimeout(r, 4_000));
@@ -92,6 +102,13 @@ export async function benchThroughput(product: Product): Promise<Figure[]> {
     { section: 'throughput', name: 'full lifecycles ÷ baseline (b)', value: full / b, unit: '×', note: `target ≥ 0.7: ${full / b >= 0.7 ? 'met' : 'MISSED'}`, context, ratio: 'lifecycleVsBareLifecycle' },
     { section: 'throughput', name: 'full lifecycles ÷ baseline (a)', value: full / a, unit: '×', note: `target ≥ 0.8: ${full / a >= 0.8 ? 'met' : 'MISSED'}`, context, ratio: 'lifecycleVsBareWorkflow' },
   ];
+  // What each lifecycle costs each server: where the full lifecycle's time goes beside the bare one's.
+  const cpuFigure = (name: string, window: CpuWindow): Figure => {
+    const parts = window.perUnit ?? [];
+    const sum = parts.reduce((total, [, ms]) => total + ms, 0);
+    return { section: 'throughput', name, value: sum, unit: 'ms CPU', context: parts.map(([server, ms]) => `${server} ${ms.toFixed(1)}`).join(', ') };
+  };
+  figures.push(cpuFigure('CPU per bare lifecycle (b), all servers', bCpu), cpuFigure('CPU per full lifecycle, all servers', fullCpu));
   const total = Object.values(commands).reduce((sum, c) => sum + c, 0);
   const top = Object.entries(commands).sort((x, y) => y[1] - x[1]).slice(0, 8).map(([k, c]) => `${k} ${(c / lifecycles).toFixed(2)}`).join(', ');
   figures.push({ section: 'throughput', name: 'MongoDB commands per lifecycle (command monitoring, worker and API)', value: total / lifecycles, unit: 'commands', note: `target ≤ 12: ${total / lifecycles <= 12 ? 'met' : 'MISSED'}`, context: `${lifecycles} lifecycles; ${top}`, ratio: 'mongoCommandsPerLifecycle' });
