@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import { loadConfig } from '../platform/config';
 import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
-import { connectDatabase } from '../platform/mongo';
-import { masterKeysOrExit, payloadCodec, warmPayloadKeys } from '../platform/payload-codec';
+import { masterKeysOrExit } from '../platform/payload-codec';
+import { openStoreAndCodec } from '../platform/startup';
 import { connectTemporal } from '../platform/temporal';
 import { createApp } from './app';
 import { apiDeps } from './deps-factory';
@@ -20,9 +20,7 @@ async function main(): Promise<void> {
   const master = masterKeysOrExit(config, logger);
   exitWithParent();
   // The payload keys live in MongoDB, so the Temporal client is made once the database answers.
-  const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
-  const codec = payloadCodec(master, db.connection.db!);
-  await whenAvailable('MongoDB (payload keys)', () => warmPayloadKeys(codec), logger);
+  const { db, codec } = await openStoreAndCodec(config, logger, master);
   const temporal = await whenAvailable('Temporal', () => connectTemporal(config, codec), logger);
   const app = createApp(apiDeps(config, logger, temporal, db, codec));
   const server: Server = app.listen(config.port, () => logger.info({ port: config.port }, 'api ready'));

@@ -4,8 +4,8 @@
 import { loadConfig } from '../platform/config';
 import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
-import { connectDatabase } from '../platform/mongo';
-import { masterKeysOrExit, payloadCodec, warmPayloadKeys } from '../platform/payload-codec';
+import { masterKeysOrExit } from '../platform/payload-codec';
+import { openStoreAndCodec } from '../platform/startup';
 import { connectTemporal } from '../platform/temporal';
 import { apiDeps } from '../api/deps-factory';
 import { createIntakeServer } from './intake-server';
@@ -15,9 +15,7 @@ async function main(): Promise<void> {
   const logger = createLogger('mail-intake', config.logLevel);
   const master = masterKeysOrExit(config, logger);
   exitWithParent();
-  const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
-  const codec = payloadCodec(master, db.connection.db!);
-  await whenAvailable('MongoDB (payload keys)', () => warmPayloadKeys(codec), logger);
+  const { db, codec } = await openStoreAndCodec(config, logger, master);
   const temporal = await whenAvailable('Temporal', () => connectTemporal(config, codec), logger);
   // The same intake the API's POST /channels/email uses, built the same way.
   const { intake } = apiDeps(config, logger, temporal, db, codec);

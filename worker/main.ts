@@ -4,9 +4,10 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../platform/config';
 import { exitWithParent, whenAvailable } from '../platform/lifecycle';
 import { createLogger } from '../platform/logger';
-import { connectDatabase, syncIndexes } from '../platform/mongo';
-import { masterKeysOrExit, payloadCodec, warmPayloadKeys } from '../platform/payload-codec';
+import { syncIndexes } from '../platform/mongo';
+import { masterKeysOrExit } from '../platform/payload-codec';
 import { senderFromEnv } from '../platform/notifier';
+import { openStoreAndCodec } from '../platform/startup';
 import { temporalClient } from '../platform/temporal';
 import { DeskConfigStore } from '../store/desk-config';
 import { MailStore } from '../store/mail';
@@ -25,12 +26,10 @@ async function main(): Promise<void> {
   });
   const master = masterKeysOrExit(config, logger);
   exitWithParent();
-  const db = await whenAvailable('MongoDB', () => connectDatabase(config.mongodbUri), logger);
+  const { db, codec } = await openStoreAndCodec(config, logger, master);
   await whenAvailable('MongoDB (indexes)', () => syncIndexes(db), logger);
   const migrated = await whenAvailable('MongoDB (migrations)', () => runMigrations(db.models), logger);
   if (Object.values(migrated).some((n) => n > 0)) logger.info(migrated, 'brought the stored data up to date (store/migrations.ts)');
-  const codec = payloadCodec(master, db.connection.db!);
-  await whenAvailable('MongoDB (payload keys)', () => warmPayloadKeys(codec), logger);
   const connection = await whenAvailable('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }), logger);
   // Erasure and retention end tickets' workflows through the client, with the same codec.
   const client = temporalClient(await whenAvailable('Temporal (client)', () => Connection.connect({ address: config.temporalAddress }), logger), codec, config.temporalNamespace);

@@ -46,6 +46,9 @@ const requesterArticleResource = articleResource.pick({
   publishedAt: true,
   score: true,
 });
+/** The two views, as the console's types (web/src/api/types.ts). */
+export type ArticleResource = z.infer<typeof articleResource>;
+export type RequesterArticleResource = z.infer<typeof requesterArticleResource>;
 const anyArticleResource = z.union([articleResource.describe('the article, for staff'), requesterArticleResource.describe('the article as requesters read it')]);
 
 /** The requester's view, an allow-list: a field added to articles stays hidden from requesters until listed here. */

@@ -12,7 +12,7 @@ import { parseKeyId, PayloadKeyError } from '../../platform/payload-keys';
 import type { Principal } from '../../domain/roles';
 import type { ApiDeps } from '../deps';
 import { forbidden, unauthorized } from '../http/problem';
-import { defineRoute, type Route } from '../http/routes';
+import { defineRoute, type Route, type RouteContext } from '../http/routes';
 
 /** A UI decodes one event's payloads per call; a continued-as-new ticket's state can be large, so more than JSON's usual limit. */
 export const CODEC_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -43,30 +43,40 @@ export function codecRoutes({ codec, config, logger }: ApiDeps): Route[] {
   const encode = async (body: CodecBody) => ({ payloads: (codec ? await codec.encode(body.payloads.map(fromJson)) : body.payloads.map(fromJson)).map(toJson) });
   const byWhom = (p: Principal) => `${p.role}:${p.sub}`;
 
-  const routes: Route[] = [
-    defineRoute<CodecBody>({
+  /** One route of the protocol: its body and header, a light rate cost, never cached. */
+  const codecRoute = <P = undefined>(route: Pick<Route<CodecBody, undefined, P>, 'path' | 'summary' | 'roles' | 'params'> & {
+    answers: string;
+    refusals?: Route['responses'];
+    run: (ctx: RouteContext<CodecBody, undefined, P>) => Promise<{ payloads: PayloadJson[] }>;
+  }): Route =>
+    defineRoute<CodecBody, undefined, P>({
       method: 'post',
+      path: route.path,
+      summary: route.summary,
+      tags: ['privacy'],
+      rateCost: CODEC_RATE_COST,
+      roles: route.roles,
+      ...(route.params ? { params: route.params } : {}),
+      body: codecBody,
+      headers: namespaceHeader,
+      responses: { 200: { description: route.answers, schema: codecBody }, ...route.refusals },
+      handle: async (ctx) => ({ status: 200, body: await route.run(ctx), headers: { 'Cache-Control': 'no-store' } }),
+    });
+
+  const routes = [
+    codecRoute({
       path: '/codec/decode',
       summary: 'Temporal remote codec: the payloads readable again (the Temporal UI and CLI call it)',
-      tags: ['privacy'],
-      rateCost: CODEC_RATE_COST,
       roles: CODEC_ROLES,
-      body: codecBody,
-      headers: namespaceHeader,
-      responses: { 200: { description: 'The same payloads decoded; one that cannot be (its ticket was erased) says so instead', schema: codecBody } },
-      handle: async ({ body, principal }) => ({ status: 200, body: await decode(body, byWhom(principal)), headers: { 'Cache-Control': 'no-store' } }),
+      answers: 'The same payloads decoded; one that cannot be (its ticket was erased) says so instead',
+      run: ({ body, principal }) => decode(body, byWhom(principal)),
     }),
-    defineRoute<CodecBody>({
-      method: 'post',
+    codecRoute({
       path: '/codec/encode',
       summary: 'Temporal remote codec: payloads encrypted as the desk stores them (for input typed in the Temporal UI)',
-      tags: ['privacy'],
-      rateCost: CODEC_RATE_COST,
       roles: CODEC_ROLES,
-      body: codecBody,
-      headers: namespaceHeader,
-      responses: { 200: { description: 'The same payloads encrypted with the desk’s key', schema: codecBody } },
-      handle: async ({ body }) => ({ status: 200, body: await encode(body), headers: { 'Cache-Control': 'no-store' } }),
+      answers: 'The same payloads encrypted with the desk’s key',
+      run: ({ body }) => encode(body),
     }),
   ];
   const uiKey = config.payloads.codecUiKey;
@@ -78,38 +88,31 @@ export function codecRoutes({ codec, config, logger }: ApiDeps): Route[] {
     if (!timingSafeEqual(digest(key), expected)) throw unauthorized('the codec key is not valid');
   };
   const keyParam = z.object({ key: z.string().max(200) });
+  const notTheKey = { 401: { description: 'Not the codec key' } };
   return [
     ...routes,
-    defineRoute<CodecBody, undefined, { key: string }>({
-      method: 'post',
+    codecRoute<{ key: string }>({
       path: '/codec/ui/{key}/decode',
       summary: 'Temporal remote codec for a Temporal UI without a sign-in of its own: decodes as a supervisor, for whoever holds CODEC_UI_KEY',
-      tags: ['privacy'],
-      rateCost: CODEC_RATE_COST,
       roles: 'public',
       params: keyParam,
-      body: codecBody,
-      headers: namespaceHeader,
-      responses: { 200: { description: 'The same payloads decoded', schema: codecBody }, 401: { description: 'Not the codec key' } },
-      async handle({ body, params }) {
+      answers: 'The same payloads decoded',
+      refusals: notTheKey,
+      run: async ({ body, params }) => {
         checkKey(params.key);
-        return { status: 200, body: await decode(body, 'temporal-ui'), headers: { 'Cache-Control': 'no-store' } };
+        return decode(body, 'temporal-ui');
       },
     }),
-    defineRoute<CodecBody, undefined, { key: string }>({
-      method: 'post',
+    codecRoute<{ key: string }>({
       path: '/codec/ui/{key}/encode',
       summary: 'Temporal remote codec for a Temporal UI without a sign-in of its own: encrypts input typed in the UI',
-      tags: ['privacy'],
-      rateCost: CODEC_RATE_COST,
       roles: 'public',
       params: keyParam,
-      body: codecBody,
-      headers: namespaceHeader,
-      responses: { 200: { description: 'The same payloads encrypted with the desk’s key', schema: codecBody }, 401: { description: 'Not the codec key' } },
-      async handle({ body, params }) {
+      answers: 'The same payloads encrypted with the desk’s key',
+      refusals: notTheKey,
+      run: async ({ body, params }) => {
         checkKey(params.key);
-        return { status: 200, body: await encode(body), headers: { 'Cache-Control': 'no-store' } };
+        return encode(body);
       },
     }),
   ];

@@ -4,7 +4,7 @@
 // (If-Match: a ticket that moved on meanwhile answers 412 and nothing changes) and answers with the ticket now.
 import type { z } from 'zod';
 import type { assignBody, priorityBody, reviewBody } from '../../../api/tickets/schemas';
-import type { Article as StoredArticle } from '../../../domain/knowledge';
+import type { ArticleResource } from '../../../api/knowledge/routes';
 import { request } from './client';
 import type { ChangeResult, Page, StaffTicket } from './types';
 
@@ -20,7 +20,7 @@ export const overridePriority = (ticket: StaffTicket, body: PriorityChange, key:
 export const fileReview = (ticket: StaffTicket, body: ReviewFiling, key: string) => change(ticket, 'review', body, key);
 
 /** A knowledge article as staff read it: the whole article, with how many tickets it solved instead of which. */
-export type StaffArticle = Omit<StoredArticle, 'usedBy'> & { useCount: number };
+export type StaffArticle = ArticleResource;
 
 export const listDrafts = (cursor: string | null, signal?: AbortSignal) =>
   request<Page<StaffArticle>>('GET', '/kb/articles', { signal, query: { status: 'draft', cursor, limit: 20 } });

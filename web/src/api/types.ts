@@ -2,7 +2,7 @@
 // server's zod declarations (type-only imports: nothing of the server is bundled), so a change there that the
 // console does not follow fails `npm run typecheck`.
 import type { z } from 'zod';
-import type { ArticleStatus } from '../../../domain/knowledge';
+import type { RequesterArticleResource } from '../../../api/knowledge/routes';
 import type { Principal, Role } from '../../../domain/roles';
 import type { changeResponse, RequesterTicketResource, TicketResource, timelineEvent } from '../../../api/tickets/schemas';
 
@@ -23,24 +23,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** A knowledge article as requesters read it (GET /kb/articles); staff get more fields. */
-export interface Article {
-  id: string;
-  title: string;
-  problem: string;
-  symptoms: string;
-  cause: string;
-  solution: string;
-  productLine: string;
-  module: string | null;
-  tags: string[];
-  useCount: number;
-  status: ArticleStatus;
-  updatedAt: string;
-  publishedAt: string | null;
-  /** Relevance to the search, when searching. */
-  score?: number;
-}
+/** A knowledge article as requesters read it (GET /kb/articles); staff get more fields (StaffArticle). */
+export type Article = RequesterArticleResource;
 
 /** GET /dev/sign-in: who one may sign in as under development. */
 export interface DevSignInOptions {

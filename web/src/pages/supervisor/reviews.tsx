@@ -2,82 +2,53 @@
 // within a window. The supervisor files it here (POST /tickets/{id}/review): root cause, a summary of the
 // timeline, actions with an owner and a due date each, and lessons learned. A filed review leaves the queue.
 import { useRef, useState } from 'preact/hooks';
-import { getDirectory } from '../../api/directory';
-import { listQueue } from '../../api/queues';
 import { fileReview } from '../../api/supervisor';
 import type { StaffTicket } from '../../api/types';
 import { onSubmit, SubmitButton, TextArea, TextField } from '../../components/fields';
-import { Loading, Page } from '../../components/page';
-import { Notice, ProblemAlert } from '../../components/problem';
-import { StaffTicketFacts, TicketHeading } from '../../components/staff-ticket';
-import { SupervisionTabs } from '../../components/supervision-tabs';
+import { StaffTicketFacts } from '../../components/staff-ticket';
+import { SupervisionQueue } from '../../components/supervision-queue';
 import { ChangeAlert, focusFirstInvalid, useChange } from '../../components/ticket-actions';
 import { Time } from '../../components/ticket-bits';
-import { usePagedList, useResource } from '../../hooks';
 
 export function ReviewsPage() {
-  const [version, setVersion] = useState(0);
-  const [notice, setNotice] = useState<string | null>(null);
-  const directory = useResource((signal) => getDirectory(signal), []);
-  const list = usePagedList((cursor, signal) => listQueue('reviews', { sort: 'created', cursor }, signal), [version]);
-  const top = useRef<HTMLDivElement>(null);
-
-  const reload = () => setVersion((v) => v + 1);
-  const done = (said: string) => {
-    setNotice(said);
-    setVersion((v) => v + 1);
-    top.current?.focus();
-  };
-
   return (
-    <Page title="Post-incident reviews">
-      <SupervisionTabs current="/supervisor/reviews" version={version} />
-      <div ref={top} tabIndex={-1} class="focus-anchor">
-        <Notice>{notice}</Notice>
-      </div>
-      <p class="hint">Closed P0 and P1 tickets, and tickets that breached their SLA, owe a post-incident review before its due date; supervisors are reminded until it is filed.</p>
-      <ProblemAlert error={list.error ?? directory.error} />
-      {list.loading && list.items.length === 0 && <Loading what="the reviews due" />}
-      {!list.loading && !list.error && list.items.length === 0 && <p class="empty">No review is due.</p>}
-      <ul class="ticket-cards">
-        {list.items.map((ticket) => (
-          <li key={ticket.id} class="card ticket-card">
-            <article aria-labelledby={`t-${ticket.id}`}>
-              <TicketHeading ticket={ticket} id={`t-${ticket.id}`} />
-              <p class="due">
-                Review due <Time iso={ticket.closure.review?.dueAt} />
-                {ticket.closedAt && (
-                  <>
-                    {' '}
-                    · closed <Time iso={ticket.closedAt} />
-                  </>
-                )}
-              </p>
-              <StaffTicketFacts ticket={ticket} directory={directory.data} />
-              {ticket.resolution && (
-                <dl class="facts facts-card">
-                  <dt>Resolution</dt>
-                  <dd class="prose">{ticket.resolution.summary}</dd>
-                  <dt>Root cause given</dt>
-                  <dd class="prose">{ticket.resolution.rootCause}</dd>
-                </dl>
-              )}
-              <details class="card-action">
-                <summary>
-                  File the review<span class="visually-hidden"> of “{ticket.title}”</span>
-                </summary>
-                <ReviewForm ticket={ticket} onDone={done} onStale={reload} />
-              </details>
-            </article>
-          </li>
-        ))}
-      </ul>
-      {list.hasMore && !list.loading && (
-        <button type="button" class="button button-quiet" onClick={list.loadMore}>
-          Show more tickets
-        </button>
+    <SupervisionQueue
+      queue="reviews"
+      sort="created"
+      title="Post-incident reviews"
+      tab="/supervisor/reviews"
+      hint="Closed P0 and P1 tickets, and tickets that breached their SLA, owe a post-incident review before its due date; supervisors are reminded until it is filed."
+      loadingWhat="the reviews due"
+      empty="No review is due."
+      card={(ticket, { directory, done, reload }) => (
+        <>
+          <p class="due">
+            Review due <Time iso={ticket.closure.review?.dueAt} />
+            {ticket.closedAt && (
+              <>
+                {' '}
+                · closed <Time iso={ticket.closedAt} />
+              </>
+            )}
+          </p>
+          <StaffTicketFacts ticket={ticket} directory={directory} />
+          {ticket.resolution && (
+            <dl class="facts facts-card">
+              <dt>Resolution</dt>
+              <dd class="prose">{ticket.resolution.summary}</dd>
+              <dt>Root cause given</dt>
+              <dd class="prose">{ticket.resolution.rootCause}</dd>
+            </dl>
+          )}
+          <details class="card-action">
+            <summary>
+              File the review<span class="visually-hidden"> of “{ticket.title}”</span>
+            </summary>
+            <ReviewForm ticket={ticket} onDone={done} onStale={reload} />
+          </details>
+        </>
       )}
-    </Page>
+    />
   );
 }
 
