@@ -58,6 +58,8 @@ export interface ConsoleHarness {
   open(user: ConsoleUser | null, consolePath?: string): Promise<WatchedPage>;
   /** A token for API calls the test makes beside the browser (an agent resolving, say). */
   token(user: ConsoleUser): string;
+  /** An API call as `user` beside the browser, its answer's body; anything but 2xx throws. */
+  api(user: ConsoleUser, method: string, path: string, body?: unknown): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -148,6 +150,11 @@ export async function startConsole(label: string, options: DeskOptions = {}): Pr
     devSignIn,
     open,
     token,
+    async api(user, method, path, body) {
+      const res = await desk.http(method, path, { token: token(user), ...(body === undefined ? {} : { body }) });
+      if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close();

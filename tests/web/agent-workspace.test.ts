@@ -17,11 +17,7 @@ const SAM: ConsoleUser = { role: 'supervisor', sub: 'sam', name: 'Sam Supervisor
 const ROOT: ConsoleUser = { role: 'admin', sub: 'root', name: 'Root Admin' };
 
 /** The API as someone beside the browser. */
-async function api(user: ConsoleUser, method: string, path: string, body?: unknown) {
-  const res = await harness.desk.http(method, path, { token: harness.token(user), ...(body === undefined ? {} : { body }) });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const api = (user: ConsoleUser, method: string, path: string, body?: unknown) => harness.api(user, method, path, body);
 
 async function expectAccessible(tab: WatchedPage, what: string) {
   expect([what, await tab.accessibilityProblems()]).toEqual([what, []]);

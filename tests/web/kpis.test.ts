@@ -21,11 +21,7 @@ const DAY = 86_400_000;
 let first: string;
 let last: string;
 
-async function api(user: ConsoleUser, method: string, path: string, body?: unknown) {
-  const res = await harness.desk.http(method, path, { token: harness.token(user), ...(body === undefined ? {} : { body }) });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const api = (user: ConsoleUser, method: string, path: string, body?: unknown) => harness.api(user, method, path, body);
 
 async function agentOf(id: string): Promise<ConsoleUser> {
   const deadline = Date.now() + 20_000;

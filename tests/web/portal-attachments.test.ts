@@ -20,11 +20,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => harness?.close());
 
-async function api(user: ConsoleUser, method: string, path: string, body?: unknown) {
-  const res = await harness.desk.http(method, path, { token: harness.token(user), ...(body === undefined ? {} : { body }) });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const api = (user: ConsoleUser, method: string, path: string, body?: unknown) => harness.api(user, method, path, body);
 
 async function upload(user: ConsoleUser, name: string, type: string, content: Buffer): Promise<string> {
   const form = new FormData();

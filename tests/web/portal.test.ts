@@ -19,11 +19,7 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 /** The API as someone beside the browser: an agent answering, resolving. */
-async function api(user: ConsoleUser, method: string, path: string, body?: unknown) {
-  const res = await harness.desk.http(method, path, { token: harness.token(user), ...(body === undefined ? {} : { body }) });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const api = (user: ConsoleUser, method: string, path: string, body?: unknown) => harness.api(user, method, path, body);
 
 /** The agent the ticket went to, as a console user with their groups. */
 async function assignee(id: string): Promise<ConsoleUser> {

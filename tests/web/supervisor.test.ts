@@ -23,11 +23,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => harness?.close());
 
-async function api(user: ConsoleUser, method: string, path: string, body?: unknown) {
-  const res = await harness.desk.http(method, path, { token: harness.token(user), ...(body === undefined ? {} : { body }) });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const api = (user: ConsoleUser, method: string, path: string, body?: unknown) => harness.api(user, method, path, body);
 
 /** Reads `path` as the supervisor until `done` holds (workflows and timers work beside the test). */
 async function until(path: string, done: (body: any) => boolean, what: string, timeoutMs = 30_000) {
